@@ -1,0 +1,157 @@
+package dev.floe.delete;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.floe.arrow.RowView;
+import java.util.List;
+import java.util.function.Predicate;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.StructLike;
+import org.apache.iceberg.data.DeleteFilter;
+import org.apache.iceberg.deletes.DeleteCounter;
+import org.apache.iceberg.deletes.PositionDeleteIndex;
+import org.apache.iceberg.expressions.Evaluator;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.InputFile;
+
+/**
+ * Decides, per batch, which rows of one data file survive: not deleted by position (position delete
+ * files or a deletion vector), not deleted by equality, and matching the residual filter. Delete
+ * loading is Iceberg's own ({@link DeleteFilter}, {@code BaseDeleteLoader}, {@link
+ * PositionDeleteIndex}); this class only applies it to a batch at a time.
+ *
+ * <p>A selector lives as long as its data file is open: the deletes it holds are loaded when it is
+ * created and become garbage when the file closes.
+ */
+public final class RowSelector {
+  private final PositionDeleteIndex positionDeletes;
+  private final Predicate<StructLike> notEqualityDeleted;
+  private final Evaluator residual;
+  private final Schema readSchema;
+  private final DeleteCounter counter;
+
+  private RowSelector(
+      PositionDeleteIndex positionDeletes,
+      Predicate<StructLike> notEqualityDeleted,
+      Evaluator residual,
+      Schema readSchema,
+      DeleteCounter counter) {
+    this.positionDeletes = positionDeletes;
+    this.notEqualityDeleted = notEqualityDeleted;
+    this.residual = residual;
+    this.readSchema = readSchema;
+    this.counter = counter;
+  }
+
+  /**
+   * Loads the deletes of one data file.
+   *
+   * @param dataFile location of the data file, as the deletes reference it
+   * @param deletes the delete files the scan planned for it
+   * @param tableSchema the scan's table schema (to find equality delete columns)
+   * @param expectedSchema the columns the caller needs (projection plus residual columns)
+   * @param residual the task's residual filter, applied exactly
+   * @param io to open delete files
+   */
+  public static RowSelector load(
+      String dataFile,
+      List<DeleteFile> deletes,
+      Schema tableSchema,
+      Schema expectedSchema,
+      Expression residual,
+      boolean caseSensitive,
+      FileIO io) {
+    requireNonNull(dataFile, "dataFile is null");
+    requireNonNull(io, "io is null");
+    DeleteCounter counter = new DeleteCounter();
+    IcebergDeletes filter =
+        new IcebergDeletes(dataFile, deletes, tableSchema, expectedSchema, counter, io);
+    PositionDeleteIndex positions = filter.hasPosDeletes() ? filter.deletedRowPositions() : null;
+    if (positions != null && positions.isEmpty()) {
+      positions = null;
+    }
+    Predicate<StructLike> notEqDeleted = filter.hasEqDeletes() ? filter.eqDeletedRowFilter() : null;
+    Schema readSchema = filter.requiredSchema();
+    Evaluator evaluator =
+        residual == null || residual.equals(Expressions.alwaysTrue())
+            ? null
+            : new Evaluator(readSchema.asStruct(), residual, caseSensitive);
+    return new RowSelector(positions, notEqDeleted, evaluator, readSchema, counter);
+  }
+
+  /**
+   * The columns to read from the data file: the expected columns, then the columns that equality
+   * deletes need.
+   */
+  public Schema readSchema() {
+    return readSchema;
+  }
+
+  /** Whether every row of every batch survives, so {@link #select} need not be called. */
+  public boolean keepsAll() {
+    return positionDeletes == null && notEqualityDeleted == null && residual == null;
+  }
+
+  /** Rows removed by deletes so far. */
+  public long deletedRows() {
+    return counter.get();
+  }
+
+  /**
+   * Computes the surviving rows of a batch.
+   *
+   * @param row a view over the batch's read vectors (laid out as {@link #readSchema()})
+   * @param rows the batch's row count
+   * @param firstPosition the file position of the batch's first row; rows are contiguous
+   * @param selection receives the indexes of surviving rows, ascending
+   * @return the number of surviving rows
+   */
+  public int select(RowView row, int rows, long firstPosition, int[] selection) {
+    int kept = 0;
+    for (int i = 0; i < rows; i++) {
+      if (positionDeletes != null && positionDeletes.isDeleted(firstPosition + i)) {
+        counter.increment();
+        continue;
+      }
+      if (notEqualityDeleted != null && !notEqualityDeleted.test(row.at(i))) {
+        counter.increment();
+        continue;
+      }
+      if (residual != null && !residual.eval(row.at(i))) {
+        continue;
+      }
+      selection[kept++] = i;
+    }
+    return kept;
+  }
+
+  /** Iceberg's delete loading, over rows that are already {@link StructLike} views. */
+  private static final class IcebergDeletes extends DeleteFilter<StructLike> {
+    private final FileIO io;
+
+    IcebergDeletes(
+        String filePath,
+        List<DeleteFile> deletes,
+        Schema tableSchema,
+        Schema expectedSchema,
+        DeleteCounter counter,
+        FileIO io) {
+      // positions come from the reader, not from a _pos column
+      super(filePath, deletes, tableSchema, expectedSchema, counter, false);
+      this.io = io;
+    }
+
+    @Override
+    protected StructLike asStructLike(StructLike record) {
+      return record;
+    }
+
+    @Override
+    protected InputFile getInputFile(String location) {
+      return io.newInputFile(location);
+    }
+  }
+}

@@ -1,0 +1,299 @@
+package dev.floe.reader;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.floe.FloeException;
+import dev.floe.arrow.ArrowSchemas;
+import dev.floe.arrow.BatchCompactor;
+import dev.floe.arrow.ConstantColumn;
+import dev.floe.arrow.RowView;
+import dev.floe.delete.RowSelector;
+import java.io.Closeable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.PartitionUtil;
+
+/**
+ * Reads one {@link FileScanTask} into Arrow batches: decodes a batch with the file format's {@link
+ * BatchSource}, computes the rows that survive deletes and the residual filter, compacts the
+ * vectors in place (or leaves them untouched when every row survives) and fills the metadata
+ * columns.
+ *
+ * <p>Output vectors belong to the caller and are reused for every batch. Columns that only the
+ * filter or equality deletes need are decoded into scratch vectors owned by this reader, allocated
+ * from its own child allocator; {@link #close()} releases them, the file and the deletes.
+ */
+public final class FileTaskReader implements Closeable {
+  private final ReadContext context;
+  private final FileScanTask task;
+  private final BufferAllocator allocator;
+  private final List<FieldVector> scratch;
+  private final List<FieldVector> dataVectors;
+  private final List<FieldVector> metadataVectors;
+  private final List<ConstantFill> constants;
+  private final RowSelector selector;
+  private final RowView rowView;
+  private final int[] selection;
+  private final BatchSource source;
+  private final ConstantColumn filePath;
+  private final ConstantColumn specId;
+  private int rowCount;
+  private boolean closed;
+
+  private record ConstantFill(ConstantColumn column, FieldVector vector) {}
+
+  private FileTaskReader(Builder builder) {
+    this.context = builder.context;
+    this.task = builder.task;
+    this.allocator = builder.allocator;
+    this.scratch = builder.scratch;
+    this.dataVectors = builder.dataVectors;
+    this.metadataVectors = builder.metadataVectors;
+    this.constants = builder.constants;
+    this.selector = builder.selector;
+    this.rowView = builder.rowView;
+    this.selection = new int[context.batchSize()];
+    this.source = builder.source;
+    this.filePath = ConstantColumn.of(Types.StringType.get(), task.file().location());
+    this.specId = ConstantColumn.of(Types.IntegerType.get(), task.file().specId());
+  }
+
+  /**
+   * Opens the data file of {@code task} and loads its deletes.
+   *
+   * @param context the scan's settings
+   * @param task the file to read
+   * @param outputVectors the user-visible vectors: one per projected column, then one per metadata
+   *     column
+   * @param parentAllocator parent of this reader's scratch allocator
+   * @throws FloeException naming the table and file if the file or its deletes cannot be opened
+   */
+  public static FileTaskReader open(
+      ReadContext context,
+      FileScanTask task,
+      List<FieldVector> outputVectors,
+      BufferAllocator parentAllocator) {
+    requireNonNull(context, "context is null");
+    requireNonNull(task, "task is null");
+    requireNonNull(outputVectors, "outputVectors is null");
+    requireNonNull(parentAllocator, "parentAllocator is null");
+    Builder builder = new Builder(context, task, outputVectors);
+    try {
+      builder.allocator =
+          parentAllocator.newChildAllocator(
+              "floe-file " + task.file().location(), 0, parentAllocator.getLimit());
+      builder.build();
+      return new FileTaskReader(builder);
+    } catch (RuntimeException e) {
+      FloeException error =
+          new FloeException(
+              String.format(
+                  "Cannot open data file of table %s: %s: %s",
+                  context.tableName(), task.file().location(), describe(e)),
+              e);
+      builder.closeQuietly(error);
+      throw error;
+    }
+  }
+
+  /**
+   * Reads the next batch that has at least one surviving row into the output vectors.
+   *
+   * @return false when the file is exhausted
+   * @throws FloeException naming the table, file and row group / stripe on a read failure
+   */
+  public boolean next() {
+    if (closed) {
+      return false;
+    }
+    try {
+      while (true) {
+        int rows = source.next();
+        if (rows == 0) {
+          rowCount = 0;
+          return false;
+        }
+        int kept = process(rows);
+        if (kept > 0) {
+          rowCount = kept;
+          return true;
+        }
+      }
+    } catch (RuntimeException e) {
+      if (e instanceof FloeException) {
+        throw e;
+      }
+      throw new FloeException(
+          String.format(
+              "Cannot read table %s: file %s, %s: %s",
+              context.tableName(), task.file().location(), source.position(), describe(e)),
+          e);
+    }
+  }
+
+  /** Rows in the last batch returned by {@link #next()}. */
+  public int rowCount() {
+    return rowCount;
+  }
+
+  /** Rows removed from this file by position and equality deletes so far. */
+  public long deletedRows() {
+    return selector.deletedRows();
+  }
+
+  private int process(int rows) {
+    for (ConstantFill constant : constants) {
+      constant.column().fill(constant.vector(), rows);
+    }
+    long firstPosition = source.firstPosition();
+    if (selector.keepsAll()) {
+      fillMetadata(rows, firstPosition, false);
+      return rows;
+    }
+    int kept = selector.select(rowView, rows, firstPosition, selection);
+    if (kept == 0) {
+      return 0;
+    }
+    if (kept < rows) {
+      BatchCompactor.compact(dataVectors, selection, kept);
+    }
+    fillMetadata(kept, firstPosition, kept < rows);
+    return kept;
+  }
+
+  private void fillMetadata(int rows, long firstPosition, boolean compacted) {
+    for (int i = 0; i < context.metadataColumns().size(); i++) {
+      FieldVector vector = metadataVectors.get(i);
+      switch (context.metadataColumns().get(i)) {
+        case POS:
+          BigIntVector positions = (BigIntVector) vector;
+          for (int row = 0; row < rows; row++) {
+            positions.setSafe(row, firstPosition + (compacted ? selection[row] : row));
+          }
+          positions.setValueCount(rows);
+          break;
+        case FILE:
+          filePath.fill(vector, rows);
+          break;
+        case SPEC_ID:
+          specId.fill(vector, rows);
+          break;
+        default:
+          throw new IllegalStateException("Unknown metadata column " + context.metadataColumns());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    RuntimeException failure = null;
+    failure = Closing.run(failure, source::close);
+    for (FieldVector vector : scratch) {
+      failure = Closing.run(failure, vector::close);
+    }
+    failure = Closing.run(failure, allocator::close);
+    if (failure != null) {
+      throw new FloeException(
+          String.format(
+              "Cannot close data file of table %s: %s",
+              context.tableName(), task.file().location()),
+          failure);
+    }
+  }
+
+  private static String describe(Throwable e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  /** Assembles a reader, remembering what it opened so a failure can close it. */
+  private static final class Builder {
+    private final ReadContext context;
+    private final FileScanTask task;
+    private final List<FieldVector> outputVectors;
+    private final List<FieldVector> scratch = new ArrayList<>();
+    private final List<ConstantFill> constants = new ArrayList<>();
+    private BufferAllocator allocator;
+    private List<FieldVector> dataVectors;
+    private List<FieldVector> metadataVectors;
+    private RowSelector selector;
+    private RowView rowView;
+    private BatchSource source;
+
+    Builder(ReadContext context, FileScanTask task, List<FieldVector> outputVectors) {
+      this.context = context;
+      this.task = task;
+      this.outputVectors = outputVectors;
+    }
+
+    void build() {
+      int dataColumns = context.projection().columns().size();
+      this.dataVectors = outputVectors.subList(0, dataColumns);
+      this.metadataVectors = outputVectors.subList(dataColumns, outputVectors.size());
+      this.selector =
+          RowSelector.load(
+              task.file().location(),
+              task.deletes(),
+              context.tableSchema(),
+              context.expectedSchema(),
+              task.residual(),
+              context.caseSensitive(),
+              context.io());
+      Schema readSchema = selector.readSchema();
+      List<FieldVector> readVectors = readVectors(readSchema, dataColumns);
+      this.rowView = new RowView(readSchema.asStruct(), readVectors);
+      Map<Integer, ?> partitionValues = PartitionUtil.constantsMap(task);
+      List<Types.NestedField> fileColumns = new ArrayList<>();
+      List<FieldVector> fileVectors = new ArrayList<>();
+      for (int i = 0; i < readSchema.columns().size(); i++) {
+        Types.NestedField column = readSchema.columns().get(i);
+        if (partitionValues.containsKey(column.fieldId())) {
+          Object value = partitionValues.get(column.fieldId());
+          constants.add(
+              new ConstantFill(ConstantColumn.of(column.type(), value), readVectors.get(i)));
+        } else {
+          fileColumns.add(column);
+          fileVectors.add(readVectors.get(i));
+        }
+      }
+      this.source = Formats.open(context, task, new Schema(fileColumns), fileVectors);
+    }
+
+    private List<FieldVector> readVectors(Schema readSchema, int dataColumns) {
+      List<FieldVector> vectors = new ArrayList<>(dataVectors);
+      for (Types.NestedField column :
+          readSchema.columns().subList(dataColumns, readSchema.columns().size())) {
+        FieldVector vector = ArrowSchemas.toArrow(column).createVector(allocator);
+        scratch.add(vector);
+        vectors.add(vector);
+      }
+      return vectors;
+    }
+
+    void closeQuietly(Throwable primary) {
+      RuntimeException failure = null;
+      if (source != null) {
+        failure = Closing.run(failure, source::close);
+      }
+      for (FieldVector vector : scratch) {
+        failure = Closing.run(failure, vector::close);
+      }
+      if (allocator != null) {
+        failure = Closing.run(failure, allocator::close);
+      }
+      if (failure != null) {
+        primary.addSuppressed(failure);
+      }
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.floe.reader;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.mapping.NameMapping;
+
+/**
+ * Everything that is the same for every file of one scan.
+ *
+ * @param tableName for messages
+ * @param tableSchema the schema of the scanned snapshot
+ * @param projection the data columns handed to the user, in output order
+ * @param expectedSchema {@code projection} plus the columns the filter needs
+ * @param metadataColumns metadata columns appended after the data columns ({@code _file}, ...)
+ * @param caseSensitive whether names in the filter are case sensitive
+ * @param batchSize maximum rows per batch
+ * @param io opens data and delete files
+ * @param nameMapping for files written without field ids; may be null
+ */
+public record ReadContext(
+    String tableName,
+    Schema tableSchema,
+    Schema projection,
+    Schema expectedSchema,
+    List<MetadataColumn> metadataColumns,
+    boolean caseSensitive,
+    int batchSize,
+    FileIO io,
+    NameMapping nameMapping) {
+  public ReadContext {
+    requireNonNull(tableName, "tableName is null");
+    requireNonNull(tableSchema, "tableSchema is null");
+    requireNonNull(projection, "projection is null");
+    requireNonNull(expectedSchema, "expectedSchema is null");
+    metadataColumns = List.copyOf(requireNonNull(metadataColumns, "metadataColumns is null"));
+    requireNonNull(io, "io is null");
+    if (batchSize <= 0) {
+      throw new IllegalArgumentException("Invalid batch size: " + batchSize + ", expected > 0");
+    }
+  }
+}

@@ -1,0 +1,180 @@
+package dev.floe.reader.parquet;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.floe.reader.BatchSource;
+import dev.floe.reader.ColumnFill;
+import dev.floe.reader.FileReadRequest;
+import dev.floe.reader.MissingColumns;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.CloseableIterator;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.parquet.VectorizedReader;
+import org.apache.iceberg.types.Types;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * Streams a Parquet data file into Arrow vectors. File handling — footer, field-id / name-mapping
+ * resolution, split bounds, row-group pruning from the filter — is Iceberg's own {@code
+ * VectorizedParquetReader}; this class plugs a decoder per projected column into it. Decoder state
+ * is one row group's projected column chunks; batches never span row groups, so each batch's rows
+ * are contiguous in the file.
+ */
+public final class ParquetBatchSource implements BatchSource {
+  private final CloseableIterable<Integer> batches;
+  private final CloseableIterator<Integer> iterator;
+  private final ArrowBatchReader reader;
+
+  private ParquetBatchSource(
+      CloseableIterable<Integer> batches,
+      CloseableIterator<Integer> iterator,
+      ArrowBatchReader reader) {
+    this.batches = batches;
+    this.iterator = iterator;
+    this.reader = reader;
+  }
+
+  /**
+   * Opens the file of {@code request} and reads its footer, decoding {@code columns} into {@code
+   * vectors}.
+   *
+   * @param columns the columns to decode from the file (no constants), one per vector
+   * @param vectors where decoded values go; owned by the caller
+   */
+  public static ParquetBatchSource open(
+      FileReadRequest request, Schema columns, List<FieldVector> vectors) {
+    requireNonNull(request, "request is null");
+    requireNonNull(columns, "columns is null");
+    requireNonNull(vectors, "vectors is null");
+    AtomicReference<ArrowBatchReader> created = new AtomicReference<>();
+    Parquet.ReadBuilder builder =
+        Parquet.read(request.inputFile())
+            .project(columns)
+            .split(request.start(), request.length())
+            .filter(request.residual())
+            .caseSensitive(request.caseSensitive())
+            .recordsPerBatch(request.batchSize())
+            .reuseContainers()
+            .createBatchedReaderFunc(
+                fileSchema -> {
+                  ArrowBatchReader reader = new ArrowBatchReader(fileSchema, columns, vectors);
+                  created.set(reader);
+                  return reader;
+                });
+    if (request.nameMapping() != null) {
+      builder.withNameMapping(request.nameMapping());
+    }
+    CloseableIterable<Integer> batches = builder.build();
+    CloseableIterator<Integer> iterator = batches.iterator(); // opens the file, reads the footer
+    return new ParquetBatchSource(batches, iterator, created.get());
+  }
+
+  @Override
+  public int next() {
+    if (!iterator.hasNext()) {
+      return 0;
+    }
+    return iterator.next();
+  }
+
+  @Override
+  public long firstPosition() {
+    return reader.firstPosition;
+  }
+
+  @Override
+  public String position() {
+    return reader.rowGroupStart < 0 ? "footer" : "row group at row " + reader.rowGroupStart;
+  }
+
+  @Override
+  public void close() throws IOException {
+    try (CloseableIterable<Integer> closing = batches) {
+      iterator.close();
+    }
+  }
+
+  /** Iceberg's batched-reader hook: decodes {@code numRows} rows of the current row group. */
+  private static final class ArrowBatchReader implements VectorizedReader<Integer> {
+    private final List<ParquetColumnDecoder> decoders = new ArrayList<>();
+    private final List<ColumnFill> fills;
+    private final List<FieldVector> vectors;
+    private long rowGroupStart = -1;
+    private long firstPosition;
+    private long nextPosition;
+
+    ArrowBatchReader(MessageType fileSchema, Schema columns, List<FieldVector> vectors) {
+      this.fills = new ArrayList<>(columns.columns().size());
+      this.vectors = vectors;
+      for (Types.NestedField column : columns.columns()) {
+        ParquetColumnDecoder decoder = decoderFor(fileSchema, column);
+        if (decoder == null) {
+          fills.add(MissingColumns.fill(column)::fill);
+        } else {
+          decoders.add(decoder);
+          fills.add(decoder::decode);
+        }
+      }
+    }
+
+    /** The decoder of a column, or null if the file does not have it. */
+    private static ParquetColumnDecoder decoderFor(
+        MessageType fileSchema, Types.NestedField column) {
+      for (org.apache.parquet.schema.Type field : fileSchema.getFields()) {
+        if (field.getId() != null && field.getId().intValue() == column.fieldId()) {
+          if (!field.isPrimitive()) {
+            throw new UnsupportedOperationException(
+                String.format(
+                    "Cannot read column '%s': the file stores %s, expected a primitive %s",
+                    column.name(), field, column.type()));
+          }
+          ColumnDescriptor descriptor =
+              fileSchema.getColumnDescription(new String[] {field.getName()});
+          return ParquetDecoders.create(descriptor, column.type());
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public Integer read(Integer reuse, int numRows) {
+      for (int i = 0; i < fills.size(); i++) {
+        fills.get(i).fill(vectors.get(i), numRows);
+      }
+      this.firstPosition = nextPosition;
+      this.nextPosition += numRows;
+      return numRows;
+    }
+
+    @Override
+    public void setBatchSize(int batchSize) {}
+
+    @Override
+    public void setRowGroupInfo(
+        PageReadStore pages, Map<ColumnPath, ColumnChunkMetaData> metadata) {
+      this.rowGroupStart =
+          pages
+              .getRowIndexOffset()
+              .orElseThrow(
+                  () -> new IllegalStateException("Cannot find the row index of a row group"));
+      this.nextPosition = rowGroupStart;
+      for (ParquetColumnDecoder decoder : decoders) {
+        decoder.startRowGroup(pages);
+      }
+    }
+
+    @Override
+    public void close() {}
+  }
+}

@@ -1,0 +1,122 @@
+package dev.floe.scan;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Arrays;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
+
+/**
+ * A scan of an Iceberg table that streams Arrow record batches in bounded memory.
+ *
+ * <pre>{@code
+ * try (BufferAllocator allocator = new RootAllocator();
+ *     RecordBatchStream batches =
+ *         DataScan.of(table)
+ *             .select("user_id", "event_type", "ts")
+ *             .filter(Expressions.greaterThanOrEqual("event_date", "2024-01-01"))
+ *             .toRecordBatches(10_000, allocator)) {
+ *   for (VectorSchemaRoot batch : batches) {
+ *     process(batch); // at most 10,000 rows, valid until the next batch
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Immutable: every method returns a new scan and leaves this one as it was. Options are checked
+ * when {@link #toRecordBatches} builds the stream: an unknown column, a filter that does not bind,
+ * an unknown snapshot or a bad batch size fail there with {@link IllegalArgumentException}, before
+ * any file is opened.
+ */
+public final class DataScan {
+  private final Table table;
+  private final ScanOptions options;
+
+  private DataScan(Table table, ScanOptions options) {
+    this.table = table;
+    this.options = options;
+  }
+
+  /** A scan of every row and column of the table's current snapshot. */
+  public static DataScan of(Table table) {
+    return new DataScan(requireNonNull(table, "table is null"), ScanOptions.defaults());
+  }
+
+  /** The table this scan reads. */
+  public Table table() {
+    return table;
+  }
+
+  /** This scan's options. */
+  public ScanOptions options() {
+    return options;
+  }
+
+  /**
+   * Selects top-level columns, in output order. Metadata column names ({@code _file}, {@code _pos},
+   * {@code _spec_id}) may be mixed in; they are appended after the data columns.
+   */
+  public DataScan select(String... columns) {
+    requireNonNull(columns, "columns is null");
+    return new DataScan(table, options.withColumns(Arrays.asList(columns)));
+  }
+
+  /** Adds a filter, ANDed with any earlier one. Every returned row matches it exactly. */
+  public DataScan filter(Expression filter) {
+    requireNonNull(filter, "filter is null");
+    return new DataScan(table, options.withFilter(Expressions.and(options.filter(), filter)));
+  }
+
+  /** Whether column names in {@link #select} and {@link #filter} match case sensitively. */
+  public DataScan caseSensitive(boolean caseSensitive) {
+    return new DataScan(table, options.withCaseSensitive(caseSensitive));
+  }
+
+  /** Reads the given snapshot (time travel). */
+  public DataScan useSnapshot(long snapshotId) {
+    return new DataScan(table, options.withSnapshotId(snapshotId));
+  }
+
+  /** Reads the snapshot that was current at the given time (time travel). */
+  public DataScan asOfTime(long timestampMillis) {
+    return new DataScan(table, options.withAsOfTimestampMillis(timestampMillis));
+  }
+
+  /** Reads the head of a branch or a tag. */
+  public DataScan useRef(String ref) {
+    return new DataScan(table, options.withRef(requireNonNull(ref, "ref is null")));
+  }
+
+  /** Returns at most {@code rows} rows. */
+  public DataScan limit(long rows) {
+    if (rows < 0) {
+      throw new IllegalArgumentException("Invalid limit: " + rows + ", expected >= 0");
+    }
+    return new DataScan(table, options.withLimit(rows));
+  }
+
+  /**
+   * Appends metadata columns after the data columns: {@code _file}, {@code _pos}, {@code _spec_id}.
+   */
+  public DataScan withMetadataColumns(String... names) {
+    requireNonNull(names, "names is null");
+    return new DataScan(table, options.withMetadataColumns(List.of(names)));
+  }
+
+  /**
+   * Plans this scan lazily and returns its rows as a stream of Arrow batches of 1 to {@code
+   * batchSize} rows.
+   *
+   * @param batchSize maximum rows per batch, 1 to {@value ScanPlan#MAX_BATCH_SIZE}
+   * @param allocator allocator the stream's buffers come from; the stream allocates from a child of
+   *     it and closes that child when it is closed
+   * @throws IllegalArgumentException for an invalid batch size, column, filter or snapshot
+   */
+  public RecordBatchStream toRecordBatches(int batchSize, BufferAllocator allocator) {
+    requireNonNull(allocator, "allocator is null");
+    ScanPlan plan = ScanPlan.create(table, options, batchSize);
+    return RecordBatchStream.open(plan, allocator);
+  }
+}

@@ -1,0 +1,275 @@
+package dev.floe.scan;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.floe.FloeException;
+import dev.floe.arrow.ArrowSchemas;
+import dev.floe.reader.FileTaskReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.CloseableIterator;
+
+/**
+ * The rows of a {@link DataScan} as Arrow record batches, read one data file at a time.
+ *
+ * <p>It is an Arrow {@link ArrowReader}, so Arrow's IPC writers and the C Data interface ({@code
+ * Data.exportArrayStream}) take it as is, and it is {@link Iterable} for plain Java loops. Both
+ * views share <b>one reused {@link VectorSchemaRoot}</b>: a batch is valid until the next call to
+ * {@link #loadNextBatch()} or {@code next()}; a consumer who keeps rows longer transfers or copies
+ * them (e.g. with {@code TransferPair}). Every batch has between 1 and {@code batchSize} rows.
+ *
+ * <p>Memory: the stream allocates from its own child of the caller's allocator. At any time it
+ * holds the reused batch, one open data file (one Parquet row group's projected column chunks or
+ * one ORC stripe's projected streams) and that file's deletes; never the plan of the whole table.
+ * {@link #close()} at any point stops the work and releases every buffer and file handle; it is
+ * idempotent. Not thread safe.
+ */
+public final class RecordBatchStream extends ArrowReader implements Iterable<VectorSchemaRoot> {
+  private final ScanPlan plan;
+  private final Schema arrowSchema;
+  private final org.apache.iceberg.Schema icebergSchema;
+  private CloseableIterable<FileScanTask> tasks;
+  private CloseableIterator<FileScanTask> taskIterator;
+  private FileTaskReader current;
+  private long remaining;
+  private long rows;
+  private long batches;
+  private long files;
+  private long deletedRows;
+  private long bytesRead;
+  private boolean exhausted;
+  private boolean closed;
+  private boolean iteratorTaken;
+
+  private RecordBatchStream(BufferAllocator allocator, ScanPlan plan) {
+    super(allocator);
+    this.plan = plan;
+    this.icebergSchema = plan.outputSchema();
+    this.arrowSchema = ArrowSchemas.toArrow(icebergSchema);
+    this.remaining = plan.limit() < 0 ? Long.MAX_VALUE : plan.limit();
+  }
+
+  static RecordBatchStream open(ScanPlan plan, BufferAllocator parent) {
+    requireNonNull(plan, "plan is null");
+    BufferAllocator allocator =
+        parent.newChildAllocator("floe-scan " + plan.context().tableName(), 0, parent.getLimit());
+    try {
+      return new RecordBatchStream(allocator, plan);
+    } catch (RuntimeException e) {
+      allocator.close();
+      throw e;
+    }
+  }
+
+  /** The Iceberg schema of the output columns, in output order (metadata columns last). */
+  public org.apache.iceberg.Schema icebergSchema() {
+    return icebergSchema;
+  }
+
+  /** Rows returned so far. */
+  public long rowsRead() {
+    return rows;
+  }
+
+  /** Batches returned so far. */
+  public long batchesRead() {
+    return batches;
+  }
+
+  /** Data files opened so far. */
+  public long filesRead() {
+    return files;
+  }
+
+  /** Rows removed by position and equality deletes in the files read so far. */
+  public long deletedRowsSoFar() {
+    return deletedRows + (current == null ? 0 : current.deletedRows());
+  }
+
+  /**
+   * Loads the next batch into {@link #getVectorSchemaRoot()}.
+   *
+   * @return false when the scan is done
+   * @throws FloeException naming the table, file and position if a file cannot be read
+   */
+  @Override
+  public boolean loadNextBatch() throws IOException {
+    if (closed) {
+      throw new IllegalStateException("Cannot read from a closed RecordBatchStream");
+    }
+    if (exhausted) {
+      return false;
+    }
+    VectorSchemaRoot root = getVectorSchemaRoot();
+    try {
+      while (remaining > 0) {
+        if (current == null && !openNextFile(root)) {
+          break;
+        }
+        if (current.next()) {
+          int count = (int) Math.min(current.rowCount(), remaining);
+          root.setRowCount(count);
+          remaining -= count;
+          rows += count;
+          batches += 1;
+          return true;
+        }
+        closeCurrentFile();
+      }
+    } catch (RuntimeException e) {
+      releaseSources(e);
+      throw e;
+    }
+    root.setRowCount(0);
+    releaseSources(null);
+    return false;
+  }
+
+  private boolean openNextFile(VectorSchemaRoot root) {
+    if (taskIterator == null) {
+      this.tasks = plan.planFiles();
+      this.taskIterator = tasks.iterator();
+    }
+    if (!taskIterator.hasNext()) {
+      return false;
+    }
+    FileScanTask task = taskIterator.next();
+    this.current = FileTaskReader.open(plan.context(), task, root.getFieldVectors(), allocator);
+    this.files += 1;
+    this.bytesRead += task.length();
+    return true;
+  }
+
+  private void closeCurrentFile() {
+    if (current != null) {
+      FileTaskReader closing = current;
+      this.current = null;
+      this.deletedRows += closing.deletedRows();
+      closing.close();
+    }
+  }
+
+  /** Closes the open file and the plan; the batch and the allocator stay until {@link #close()}. */
+  private void releaseSources(Throwable primary) {
+    this.exhausted = true;
+    RuntimeException failure = null;
+    try {
+      closeCurrentFile();
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    try {
+      if (taskIterator != null) {
+        taskIterator.close();
+      }
+      if (tasks != null) {
+        tasks.close();
+      }
+    } catch (IOException | RuntimeException e) {
+      if (failure == null) {
+        failure =
+            e instanceof RuntimeException
+                ? (RuntimeException) e
+                : new UncheckedIOException((IOException) e);
+      } else {
+        failure.addSuppressed(e);
+      }
+    } finally {
+      this.taskIterator = null;
+      this.tasks = null;
+    }
+    if (failure != null) {
+      if (primary != null) {
+        primary.addSuppressed(failure);
+      } else {
+        throw new FloeException(
+            "Cannot release the scan of table " + plan.context().tableName(), failure);
+      }
+    }
+  }
+
+  @Override
+  public long bytesRead() {
+    return bytesRead;
+  }
+
+  @Override
+  protected Schema readSchema() {
+    return arrowSchema;
+  }
+
+  /** Releases the batch, the open file, its deletes, the plan and the stream's allocator. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      super.close(true);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  protected void closeReadSource() {
+    try {
+      if (!exhausted) {
+        releaseSources(null);
+      }
+    } finally {
+      allocator.close();
+    }
+  }
+
+  /**
+   * A single-use iterator over the batches. Each {@code next()} returns the same reused root,
+   * loaded with the next batch.
+   *
+   * @throws IllegalStateException if called twice
+   */
+  @Override
+  public Iterator<VectorSchemaRoot> iterator() {
+    if (iteratorTaken) {
+      throw new IllegalStateException("RecordBatchStream can be iterated only once");
+    }
+    iteratorTaken = true;
+    return new Iterator<>() {
+      private Boolean loaded;
+
+      @Override
+      public boolean hasNext() {
+        if (loaded == null) {
+          try {
+            loaded = !closed && loadNextBatch();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+        return loaded;
+      }
+
+      @Override
+      public VectorSchemaRoot next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        loaded = null;
+        try {
+          return getVectorSchemaRoot();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    };
+  }
+}

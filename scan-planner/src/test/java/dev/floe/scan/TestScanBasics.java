@@ -1,0 +1,169 @@
+package dev.floe.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericFileWriterFactory;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.deletes.EqualityDeleteWriter;
+import org.apache.iceberg.deletes.PositionDelete;
+import org.apache.iceberg.deletes.PositionDeleteWriter;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.hadoop.HadoopTables;
+import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A small hand-built table: the scan's contract and option checks. */
+class TestScanBasics {
+  private static final Schema SCHEMA =
+      new Schema(
+          Types.NestedField.required(1, "id", Types.LongType.get()),
+          Types.NestedField.optional(2, "name", Types.StringType.get()),
+          Types.NestedField.optional(3, "qty", Types.IntegerType.get()),
+          Types.NestedField.optional(
+              4, "tags", Types.ListType.ofOptional(5, Types.StringType.get())));
+
+  @TempDir Path dir;
+  private Table table;
+
+  @BeforeEach
+  void createTable() throws IOException {
+    this.table =
+        new HadoopTables(new Configuration())
+            .create(
+                SCHEMA,
+                PartitionSpec.unpartitioned(),
+                Map.of("format-version", "2", "write.parquet.row-group-size-bytes", "2048"),
+                dir.resolve("t").toString());
+    GenericFileWriterFactory writers =
+        new GenericFileWriterFactory.Builder(table)
+            .dataFileFormat(FileFormat.PARQUET)
+            .dataSchema(SCHEMA)
+            .deleteFileFormat(FileFormat.PARQUET)
+            .equalityFieldIds(new int[] {2})
+            .equalityDeleteRowSchema(SCHEMA.select("name"))
+            .build();
+    OutputFileFactory files = OutputFileFactory.builderFor(table, 1, 1).build();
+    DataWriter<Record> data = writers.newDataWriter(files.newOutputFile(), table.spec(), null);
+    try (data) {
+      for (long id = 0; id < 1000; id++) {
+        Record record = GenericRecord.create(SCHEMA);
+        record.setField("id", id);
+        record.setField("name", id % 10 == 0 ? null : "name-" + (id % 50));
+        record.setField("qty", (int) (id % 7));
+        record.setField("tags", List.of("a", "b"));
+        data.write(record);
+      }
+    }
+    DataFile dataFile = data.toDataFile();
+    table.newAppend().appendFile(dataFile).commit();
+
+    PositionDeleteWriter<Record> positions =
+        writers.newPositionDeleteWriter(files.newOutputFile(), table.spec(), null);
+    try (positions) {
+      PositionDelete<Record> delete = PositionDelete.create();
+      for (long pos = 0; pos < 1000; pos += 3) {
+        positions.write(delete.set(dataFile.location(), pos));
+      }
+    }
+    EqualityDeleteWriter<Record> equality =
+        writers.newEqualityDeleteWriter(files.newOutputFile(), table.spec(), null);
+    try (equality) {
+      Record key = GenericRecord.create(SCHEMA.select("name"));
+      equality.write(key.copy(Map.of("name", "name-7")));
+    }
+    DeleteFile eqDeletes = equality.toDeleteFile();
+    table.newRowDelta().addDeletes(positions.toDeleteFile()).addDeletes(eqDeletes).commit();
+  }
+
+  @Test
+  void returnsTheRowsIcebergGenericsReturnsAtEveryBatchSize() {
+    for (int batchSize : new int[] {1, 7, 4096, 1_000_000}) {
+      Differential.assertSameRows(
+          new Differential.Case(table, List.of("id", "name", "qty"), null, null), batchSize);
+      Differential.assertSameRows(
+          new Differential.Case(
+              table, List.of("qty", "id"), Expressions.greaterThan("qty", 3), null),
+          batchSize);
+    }
+  }
+
+  @Test
+  void positionsAreFilePositions() throws IOException {
+    try (BufferAllocator allocator = new RootAllocator();
+        RecordBatchStream stream =
+            DataScan.of(table)
+                .select("id")
+                .withMetadataColumns("_pos")
+                .toRecordBatches(100, allocator)) {
+      long rows = 0;
+      while (stream.loadNextBatch()) {
+        VectorSchemaRoot root = stream.getVectorSchemaRoot();
+        BigIntVector ids = (BigIntVector) root.getVector("id");
+        BigIntVector pos = (BigIntVector) root.getVector("_pos");
+        for (int i = 0; i < root.getRowCount(); i++) {
+          assertThat(pos.get(i)).isEqualTo(ids.get(i));
+          assertThat(pos.get(i) % 3).isNotZero();
+        }
+        rows += root.getRowCount();
+      }
+      assertThat(rows).isEqualTo(stream.rowsRead()).isGreaterThan(0);
+    }
+  }
+
+  @Test
+  void limitStopsEarly() {
+    assertThat(Differential.floeRows(DataScan.of(table).select("id").limit(25), 10)).hasSize(25);
+    assertThat(Differential.floeRows(DataScan.of(table).select("id").limit(0), 10)).isEmpty();
+  }
+
+  @Test
+  void rejectsBadOptionsWhenTheScanIsBuilt() {
+    try (BufferAllocator allocator = new RootAllocator()) {
+      DataScan scan = DataScan.of(table).select("id");
+      assertThatThrownBy(() -> scan.toRecordBatches(0, allocator))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("Invalid batch size: 0");
+      assertThatThrownBy(() -> scan.toRecordBatches(Integer.MAX_VALUE, allocator))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> DataScan.of(table).select("nope").toRecordBatches(10, allocator))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("'nope'");
+      assertThatThrownBy(() -> DataScan.of(table).select("tags").toRecordBatches(10, allocator))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("nested");
+      assertThatThrownBy(
+              () ->
+                  scan.filter(Expressions.equal("qty", "not a number"))
+                      .toRecordBatches(10, allocator))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("Invalid filter");
+      assertThatThrownBy(() -> scan.useSnapshot(42L).toRecordBatches(10, allocator))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("42");
+      assertThatThrownBy(() -> scan.withMetadataColumns("_nope").toRecordBatches(10, allocator))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("_file");
+    }
+  }
+}
