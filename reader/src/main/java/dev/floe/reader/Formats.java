@@ -27,7 +27,7 @@ final class Formats {
             task.length(),
             pruningFilter(task.residual(), fileColumns, context.caseSensitive()),
             context.caseSensitive(),
-            context.batchSize(),
+            batchRows(context, task),
             context.nameMapping());
     switch (task.file().format()) {
       case PARQUET:
@@ -38,6 +38,11 @@ final class Formats {
         throw new UnsupportedOperationException(
             "Cannot read data files of format " + task.file().format() + " yet");
     }
+  }
+
+  /** Rows per decoded batch: the batch size, or fewer if the whole file has fewer rows. */
+  static int batchRows(ReadContext context, FileScanTask task) {
+    return (int) Math.max(1, Math.min(context.batchSize(), task.file().recordCount()));
   }
 
   /**
