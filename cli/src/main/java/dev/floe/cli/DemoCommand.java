@@ -60,7 +60,12 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
-    Warehouse home = Warehouse.sqlite(warehouse);
+    try (Warehouse home = Warehouse.sqlite(warehouse)) {
+      return demo(home, out);
+    }
+  }
+
+  private int demo(Warehouse home, PrintStream out) throws Exception {
     Catalog catalog = home.catalog();
     out.printf(
         "Warehouse %s (Iceberg JdbcCatalog on %s)%n",
