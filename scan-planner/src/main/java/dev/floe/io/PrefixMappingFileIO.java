@@ -2,6 +2,7 @@ package dev.floe.io;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -171,7 +172,7 @@ public final class PrefixMappingFileIO implements FileIO {
 
     @Override
     public SeekableInputStream newStream() {
-      return file.newStream();
+      return new MappedInputStream(file.newStream());
     }
 
     @Override
@@ -187,6 +188,55 @@ public final class PrefixMappingFileIO implements FileIO {
     @Override
     public String toString() {
       return location + " (read from " + file.location() + ")";
+    }
+  }
+
+  /**
+   * Hides the delegate's stream from unwrapping. Iceberg's Parquet reader takes the Hadoop stream
+   * out of a {@code DelegatingInputStream} and drops the wrapper, whose finalizer then closes the
+   * Hadoop stream mid-read. It only does so for files that are not a {@code HadoopInputFile}, so
+   * this wrapper must keep the delegate's stream reachable for as long as it is read.
+   */
+  private static final class MappedInputStream extends SeekableInputStream {
+    private final SeekableInputStream stream;
+
+    MappedInputStream(SeekableInputStream stream) {
+      this.stream = stream;
+    }
+
+    @Override
+    public long getPos() throws IOException {
+      return stream.getPos();
+    }
+
+    @Override
+    public void seek(long newPos) throws IOException {
+      stream.seek(newPos);
+    }
+
+    @Override
+    public int read() throws IOException {
+      return stream.read();
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      return stream.read(buffer, offset, length);
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      return stream.skip(n);
+    }
+
+    @Override
+    public int available() throws IOException {
+      return stream.available();
+    }
+
+    @Override
+    public void close() throws IOException {
+      stream.close();
     }
   }
 

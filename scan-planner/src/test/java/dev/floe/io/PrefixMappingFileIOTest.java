@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.hadoop.HadoopFileIO;
+import org.apache.iceberg.io.DelegatingInputStream;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.OutputFile;
@@ -52,6 +53,22 @@ class PrefixMappingFileIOTest {
     assertThat(read(withLength)).isEqualTo("hello");
 
     assertThat(io.newInputFile(VIRTUAL + "/db/missing.txt").exists()).isFalse();
+  }
+
+  @Test
+  void streamsCannotBeUnwrapped() throws IOException {
+    // Iceberg's Parquet reader unwraps a DelegatingInputStream and drops the wrapper, whose
+    // finalizer then closes the Hadoop stream in the middle of a read.
+    try (SeekableInputStream stream = io.newInputFile(VIRTUAL + "/db/a.txt").newStream()) {
+      assertThat(stream).isNotInstanceOf(DelegatingInputStream.class);
+      stream.seek(1);
+      assertThat(stream.getPos()).isEqualTo(1);
+      assertThat(stream.read()).isEqualTo('e');
+      byte[] rest = new byte[3];
+      assertThat(stream.read(rest, 0, 3)).isEqualTo(3);
+      assertThat(new String(rest, StandardCharsets.UTF_8)).isEqualTo("llo");
+      assertThat(stream.read()).isEqualTo(-1);
+    }
   }
 
   @Test
