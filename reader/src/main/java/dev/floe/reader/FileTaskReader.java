@@ -59,7 +59,7 @@ public final class FileTaskReader implements Closeable {
     this.constants = builder.constants;
     this.selector = builder.selector;
     this.rowView = builder.rowView;
-    this.selection = new int[context.batchSize()];
+    this.selection = new int[Formats.batchRows(context, task)];
     this.source = builder.source;
     this.filePath = ConstantColumn.of(Types.StringType.get(), task.file().location());
     this.specId = ConstantColumn.of(Types.IntegerType.get(), task.file().specId());

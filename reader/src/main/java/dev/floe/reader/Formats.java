@@ -1,10 +1,15 @@
 package dev.floe.reader;
 
+import dev.floe.reader.orc.OrcBatchSource;
 import dev.floe.reader.parquet.ParquetBatchSource;
 import java.util.List;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.expressions.Binder;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.InputFile;
 
 /** Picks the {@link BatchSource} of a data file's format. */
@@ -20,16 +25,40 @@ final class Formats {
             input,
             task.start(),
             task.length(),
-            task.residual(),
+            pruningFilter(task.residual(), fileColumns, context.caseSensitive()),
             context.caseSensitive(),
-            context.batchSize(),
+            batchRows(context, task),
             context.nameMapping());
     switch (task.file().format()) {
       case PARQUET:
         return ParquetBatchSource.open(request, fileColumns, vectors);
+      case ORC:
+        return OrcBatchSource.open(request, fileColumns, vectors);
       default:
         throw new UnsupportedOperationException(
             "Cannot read data files of format " + task.file().format() + " yet");
+    }
+  }
+
+  /** Rows per decoded batch: the batch size, or fewer if the whole file has fewer rows. */
+  static int batchRows(ReadContext context, FileScanTask task) {
+    return (int) Math.max(1, Math.min(context.batchSize(), task.file().recordCount()));
+  }
+
+  /**
+   * The residual, for pruning row groups / stripes, if it only references columns read from the
+   * file; otherwise no pruning (the residual is still applied to every row afterwards).
+   */
+  private static Expression pruningFilter(
+      Expression residual, Schema fileColumns, boolean caseSensitive) {
+    if (residual == null || residual.equals(Expressions.alwaysTrue())) {
+      return Expressions.alwaysTrue();
+    }
+    try {
+      Binder.bind(fileColumns.asStruct(), residual, caseSensitive);
+      return residual;
+    } catch (ValidationException e) {
+      return Expressions.alwaysTrue();
     }
   }
 }

@@ -45,21 +45,31 @@ class TestScanBasics {
 
   @TempDir Path dir;
   private Table table;
+  private Table orcTable;
 
   @BeforeEach
-  void createTable() throws IOException {
-    this.table =
+  void createTables() throws IOException {
+    this.table = createTable(FileFormat.PARQUET);
+    this.orcTable = createTable(FileFormat.ORC);
+  }
+
+  private Table createTable(FileFormat format) throws IOException {
+    Table table =
         new HadoopTables(new Configuration())
             .create(
                 SCHEMA,
                 PartitionSpec.unpartitioned(),
-                Map.of("format-version", "2", "write.parquet.row-group-size-bytes", "2048"),
-                dir.resolve("t").toString());
+                Map.of(
+                    "format-version", "2",
+                    "write.parquet.row-group-size-bytes", "2048",
+                    "write.orc.stripe-size-bytes", "2048",
+                    "write.format.default", format.name()),
+                dir.resolve(format.name()).toString());
     GenericFileWriterFactory writers =
         new GenericFileWriterFactory.Builder(table)
-            .dataFileFormat(FileFormat.PARQUET)
-            .dataSchema(SCHEMA)
-            .deleteFileFormat(FileFormat.PARQUET)
+            .dataFileFormat(format)
+            .dataSchema(table.schema())
+            .deleteFileFormat(format)
             .equalityFieldIds(new int[] {2})
             .equalityDeleteRowSchema(SCHEMA.select("name"))
             .build();
@@ -67,7 +77,7 @@ class TestScanBasics {
     DataWriter<Record> data = writers.newDataWriter(files.newOutputFile(), table.spec(), null);
     try (data) {
       for (long id = 0; id < 1000; id++) {
-        Record record = GenericRecord.create(SCHEMA);
+        Record record = GenericRecord.create(table.schema());
         record.setField("id", id);
         record.setField("name", id % 10 == 0 ? null : "name-" + (id % 50));
         record.setField("qty", (int) (id % 7));
@@ -94,11 +104,18 @@ class TestScanBasics {
     }
     DeleteFile eqDeletes = equality.toDeleteFile();
     table.newRowDelta().addDeletes(positions.toDeleteFile()).addDeletes(eqDeletes).commit();
+    return table;
   }
 
   @Test
   void returnsTheRowsIcebergGenericsReturnsAtEveryBatchSize() {
     for (int batchSize : new int[] {1, 7, 4096, 1_000_000}) {
+      Differential.assertSameRows(
+          new Differential.Case(orcTable, List.of("id", "name", "qty"), null, null), batchSize);
+      Differential.assertSameRows(
+          new Differential.Case(
+              orcTable, List.of("qty", "id"), Expressions.greaterThan("qty", 3), null),
+          batchSize);
       Differential.assertSameRows(
           new Differential.Case(table, List.of("id", "name", "qty"), null, null), batchSize);
       Differential.assertSameRows(
