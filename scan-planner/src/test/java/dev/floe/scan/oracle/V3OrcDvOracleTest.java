@@ -1,13 +1,9 @@
 package dev.floe.scan.oracle;
 
-import org.junit.jupiter.api.Disabled;
-
 /**
  * The v3 table: ORC data (several stripes), deletion vectors in Puffin files. The same rows as the
- * v2 table. Disabled while Floe cannot read ORC ({@link V3OrcDvPlanningTest#orcIsNotReadableYet}
- * fails when it can): then delete this annotation and that test.
+ * v2 table, so the same expected lines.
  */
-@Disabled("ORC reader not yet implemented")
 class V3OrcDvOracleTest extends OracleTableTest {
   @Override
   String tableName() {
