@@ -13,10 +13,11 @@ import java.math.RoundingMode;
  * encoding must tell it apart from {@code 0}.
  *
  * <p>The JDK cannot be used directly: on JDK 17 {@link Double#toString(double)} is sometimes not
- * the shortest ({@code 4.9E-324} for {@code 5e-324}), and even the fixed JDK 19+ algorithm keeps
- * two digits where one suffices. Its output is only used as an upper bound for the digit count; the
- * digits themselves come from rounding the exact binary value with {@link BigDecimal} and checking
- * that they parse back to the same value, which is exactly how ECMAScript defines the result.
+ * the shortest ({@code 4.9E-324} for {@code 5e-324}, {@code 8.409999999999999E21} for {@code
+ * 8.41e21}), and even the fixed JDK 19+ algorithm keeps two digits where one suffices. So its text
+ * is only a candidate: a few parses prove most of them shortest and closest, and the rest are
+ * decided on the exact binary value with {@link BigDecimal}, checking that candidates parse back to
+ * the same value, which is exactly how ECMAScript defines the result.
  */
 final class ShortestDecimal {
   // 17 significant digits always identify a double, 9 always identify a float.
@@ -25,6 +26,7 @@ final class ShortestDecimal {
 
   private static final MathContext[] TOWARD_ZERO = contexts(RoundingMode.DOWN);
   private static final MathContext[] AWAY_FROM_ZERO = contexts(RoundingMode.UP);
+  private static final MathContext[] NEAREST = contexts(RoundingMode.HALF_EVEN);
 
   private ShortestDecimal() {}
 
@@ -43,15 +45,15 @@ final class ShortestDecimal {
     if (Math.abs(value) < 0x1p53 && value == Math.rint(value)) {
       return Long.toString((long) value);
     }
-    String jdk = Double.toString(value);
-    int upper = Double.parseDouble(jdk) == value ? significantDigits(jdk) : MAX_DOUBLE_DIGITS;
-    BigDecimal shortest =
+    double magnitude = Math.abs(value);
+    String text =
         shortest(
-            new BigDecimal(value),
-            Math.min(upper, MAX_DOUBLE_DIGITS),
+            Double.toString(magnitude),
+            Math.ulp(magnitude),
             MAX_DOUBLE_DIGITS,
-            candidate -> Double.parseDouble(candidate.toString()) == value);
-    return layout(shortest);
+            candidate -> Double.parseDouble(candidate) == magnitude,
+            () -> new BigDecimal(magnitude));
+    return value < 0 ? "-" + text : text;
   }
 
   static String toString(float value) {
@@ -67,33 +69,96 @@ final class ShortestDecimal {
     if (Math.abs(value) < 0x1p24f && value == Math.rint(value)) {
       return Long.toString((long) value);
     }
-    String jdk = Float.toString(value);
-    int upper = Float.parseFloat(jdk) == value ? significantDigits(jdk) : MAX_FLOAT_DIGITS;
-    BigDecimal shortest =
+    float magnitude = Math.abs(value);
+    String text =
         shortest(
-            // float -> double is exact, so this is the exact binary value of the float.
-            new BigDecimal((double) value),
-            Math.min(upper, MAX_FLOAT_DIGITS),
+            Float.toString(magnitude),
+            Math.ulp(magnitude),
             MAX_FLOAT_DIGITS,
-            candidate -> Float.parseFloat(candidate.toString()) == value);
-    return layout(shortest);
+            candidate -> Float.parseFloat(candidate) == magnitude,
+            // float -> double is exact, so this is the exact binary value of the float.
+            () -> new BigDecimal((double) magnitude));
+    return value < 0 ? "-" + text : text;
   }
 
+  /** Whether a decimal text parses back to the value being formatted. */
   private interface RoundTrip {
-    boolean test(BigDecimal candidate);
+    boolean test(String candidate);
+
+    default boolean test(BigDecimal candidate) {
+      return test(candidate.toString());
+    }
+  }
+
+  private interface Exact {
+    BigDecimal get();
   }
 
   /**
-   * Walks the digit count down from a length known to round-trip. If {@code p} digits can
-   * round-trip then so can {@code p + 1} (append a zero), so the first failure ends the search.
+   * The text of a positive finite value, starting from the JDK's text with k significant digits
+   * (which reads back as the value: the JDK guarantees that much). The decimals that read back form
+   * an interval, so (1) if neither (k-1)-digit decimal next to the JDK's text reads back, no
+   * shorter text does, and (2) if then neither k-digit neighbour reads back either, the JDK's
+   * digits are the only k-digit candidate, hence the closest. Otherwise exact arithmetic decides.
+   *
+   * <p>Both checks are often settled without parsing: every decimal that reads back lies within
+   * half an ulp of the value, as do the JDK's digits, so two that read back are at most one ulp
+   * apart, and candidates farther than that from the JDK's digits cannot read back.
    */
-  private static BigDecimal shortest(BigDecimal exact, int upper, int max, RoundTrip roundTrip) {
-    BigDecimal best = closest(exact, upper, roundTrip);
-    if (best == null) {
-      // Not expected (the JDK's text round-trips), but the maximum digit count always does.
-      best = closest(exact, max, roundTrip);
-      upper = max;
+  private static String shortest(
+      String jdk, double ulp, int maxDigits, RoundTrip roundTrip, Exact exact) {
+    int e = jdk.indexOf('E');
+    String mantissa = e < 0 ? jdk : jdk.substring(0, e);
+    int dot = mantissa.indexOf('.');
+    String all = mantissa.substring(0, dot) + mantissa.substring(dot + 1);
+    int start = 0;
+    while (start < all.length() - 1 && all.charAt(start) == '0') {
+      start++;
     }
+    int end = all.length();
+    while (end > start + 1 && all.charAt(end - 1) == '0') {
+      end--;
+    }
+    String digits = all.substring(start, end);
+    int k = digits.length();
+    if (k > maxDigits) {
+      return layout(search(exact.get(), maxDigits, roundTrip));
+    }
+    // value ≈ digits × 10^scale
+    int scale =
+        (e < 0 ? 0 : Integer.parseInt(jdk.substring(e + 1)))
+            - (mantissa.length() - dot - 1)
+            + (all.length() - end);
+    long unscaled = Long.parseLong(digits);
+    // One ulp in units of the last digit, rounded up generously against pow's error; infinite
+    // when 10^scale underflows, which just means "parse to find out".
+    double ulps = ulp / Math.pow(10, scale) * (1 + 1e-6);
+    int lastDigit = (int) (unscaled % 10);
+    if (k > 1
+        && ulps >= Math.min(lastDigit, 10 - lastDigit)
+        && (roundTrip.test(unscaled / 10 + "E" + (scale + 1))
+            || roundTrip.test((unscaled / 10 + 1) + "E" + (scale + 1)))) {
+      return layout(search(exact.get(), k - 1, roundTrip));
+    }
+    if (ulps < 1
+        || (!roundTrip.test((unscaled - 1) + "E" + scale)
+            && !roundTrip.test((unscaled + 1) + "E" + scale))) {
+      return layout(false, digits, k + scale);
+    }
+    // k digits are needed and several k-digit decimals read back: take the one nearest the exact
+    // value, or, next to a power of two where the interval is lopsided, the closer neighbour.
+    BigDecimal value = exact.get();
+    BigDecimal nearest = value.round(NEAREST[k]);
+    return layout(roundTrip.test(nearest) ? nearest : closest(value, k, roundTrip));
+  }
+
+  /**
+   * The shortest decimal that reads back, given that one of {@code upper} digits does. If {@code p}
+   * digits can round-trip then so can {@code p + 1} (append a zero), so the first failure ends the
+   * walk down.
+   */
+  private static BigDecimal search(BigDecimal exact, int upper, RoundTrip roundTrip) {
+    BigDecimal best = closest(exact, upper, roundTrip);
     for (int digits = upper - 1; digits >= 1; digits--) {
       BigDecimal candidate = closest(exact, digits, roundTrip);
       if (candidate == null) {
@@ -107,8 +172,8 @@ final class ShortestDecimal {
   /**
    * The decimal with {@code digits} significant digits closest to {@code exact} that round-trips,
    * or null. Only the two neighbours of the exact value can qualify: any other decimal of that
-   * length lies farther out on the same side. Both may round-trip because the interval that rounds
-   * to a power of two is lopsided; then the closer one wins, and on a tie the even one.
+   * length lies farther out on the same side. Both may round-trip; then the closer one wins, and on
+   * a tie the even one.
    */
   private static BigDecimal closest(BigDecimal exact, int digits, RoundTrip roundTrip) {
     BigDecimal towardZero = exact.round(TOWARD_ZERO[digits]);
@@ -128,21 +193,20 @@ final class ShortestDecimal {
     return towardOk ? towardZero : awayOk ? awayFromZero : null;
   }
 
-  private static int significantDigits(String jdkText) {
-    return new BigDecimal(jdkText).stripTrailingZeros().precision();
-  }
-
-  /**
-   * ECMAScript Number::toString layout for value = digits × 10^(n − k), with k digits and no
-   * trailing zeros: plain notation for 1e-7 < |value| < 1e21, otherwise {@code d.ddde±x}.
-   */
   private static String layout(BigDecimal value) {
     BigDecimal stripped = value.stripTrailingZeros();
     String digits = stripped.unscaledValue().abs().toString();
+    return layout(stripped.signum() < 0, digits, digits.length() - stripped.scale());
+  }
+
+  /**
+   * ECMAScript Number::toString layout for value = 0.digits × 10^n, with k digits and no leading or
+   * trailing zeros: plain notation for 1e-7 < |value| < 1e21, otherwise {@code d.ddde±x}.
+   */
+  private static String layout(boolean negative, String digits, int n) {
     int k = digits.length();
-    int n = k - stripped.scale();
     StringBuilder out = new StringBuilder(k + 8);
-    if (stripped.signum() < 0) {
+    if (negative) {
       out.append('-');
     }
     if (k <= n && n <= 21) {
