@@ -30,7 +30,7 @@ import org.apache.iceberg.arrow.ArrowSchemaUtil;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 
-class CanonicalJsonTest {
+class TestCanonicalJson {
   // The primitive columns of the oracle's "types" table.
   private static final Schema PRIMITIVES =
       new Schema(

@@ -22,7 +22,7 @@ import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 
 /** Structs, lists and maps, with vectors laid out as Arrow's standard nested types. */
-class CanonicalJsonNestedTest {
+class TestCanonicalJsonNested {
   private static final Schema SCHEMA =
       new Schema(
           Types.NestedField.optional(

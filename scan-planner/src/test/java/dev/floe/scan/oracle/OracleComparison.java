@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * assertions fail on purpose: compare the full lines then.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class OracleTableTest {
+abstract class OracleComparison {
   private Oracle oracle;
   private Table table;
   private List<String> compared;

@@ -1,7 +1,7 @@
 package dev.floe.scan.oracle;
 
 /** The v2 table: Parquet data, partition-scoped Parquet position deletes, a null partition. */
-class V2ParquetPosdelOracleTest extends OracleTableTest {
+class TestOracleV2ParquetPosdel extends OracleComparison {
   @Override
   String tableName() {
     return "v2_parquet_posdel";

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class ShortestDecimalTest {
+class TestShortestDecimal {
   // Number::toString output: an optional sign, then a plain number without trailing fraction
   // zeros or a d[.ddd]e±x exponent form.
   private static final Pattern ECMASCRIPT_NUMBER =

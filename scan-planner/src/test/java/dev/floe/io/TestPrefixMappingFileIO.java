@@ -25,7 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class PrefixMappingFileIOTest {
+class TestPrefixMappingFileIO {
   private static final String VIRTUAL = "/virtual/warehouse";
 
   @TempDir Path dir;

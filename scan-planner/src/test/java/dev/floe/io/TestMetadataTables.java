@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A table written in one directory, moved to another, and read where it now lies through the prefix
  * mapping, position deletes included (they name data files by their original paths).
  */
-class MetadataTablesTest {
+class TestMetadataTables {
   private static final Schema SCHEMA =
       new Schema(Types.NestedField.required(1, "id", Types.LongType.get()));
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * The types table: every Iceberg type with edge values. Floe reads its 17 primitive columns (ids 1
  * to 17), which are compared value by value; its nested columns (ids 18 to 24) cannot be read yet.
  */
-class TypesOracleTest extends OracleTableTest {
+class TestOracleTypes extends OracleComparison {
   @Override
   String tableName() {
     return "types";
