@@ -1,19 +1,32 @@
 # Floe build entry points. Java 17 + Maven are the only prerequisites.
 MVN ?= mvn -B -ntp
 
-.PHONY: build test demo fmt clean
+.PHONY: build test demo bench fmt clean
 
+## build: compile everything and produce bin/floe's classpath (no tests)
 build:
 	$(MVN) -q -DskipTests install
 
+## test: the whole default test suite (what CI runs)
 test:
 	$(MVN) install
 
+## demo: build, create sample tables with deletes in ./warehouse (SQLite catalog), stream them
 demo: build
-	$(MVN) -q -pl cli exec:java -Dexec.mainClass=dev.floe.cli.Floe -Dexec.args="demo"
+	bin/floe demo
 
+## fmt: apply google-java-format (the build fails on unformatted code)
 fmt:
 	$(MVN) -q spotless:apply
 
 clean:
 	$(MVN) -q clean
+
+## bench: side-by-side throughput (Floe vs IcebergGenerics vs iceberg-arrow ArrowReader / raw orc-core)
+BENCH_ROWS ?= 5000000
+BENCH_ROUNDS ?= 5
+bench: build
+	$(MVN) -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+	java -Xmx2g --add-opens=java.base/java.nio=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+	  -cp benchmarks/target/floe-benchmarks-0.1.0-SNAPSHOT.jar:$$(cat benchmarks/target/classpath.txt) \
+	  dev.floe.bench.ThroughputBenchmark $(BENCH_ROWS) $(BENCH_ROUNDS) benchmarks/target/tables

@@ -149,6 +149,48 @@ class TestScanBasics {
   }
 
   @Test
+  void aMissingOrCorruptFileFailsTheStreamWithTableFileAndNoLeak() throws IOException {
+    for (Table broken : List.of(table, orcTable)) {
+      String dataFile;
+      try (var tasks = broken.newScan().planFiles()) {
+        dataFile = tasks.iterator().next().file().location();
+      }
+      java.nio.file.Path path = java.nio.file.Path.of(dataFile.replaceFirst("^file:", ""));
+      byte[] original = java.nio.file.Files.readAllBytes(path);
+      byte[] garbage = original.clone();
+      for (int i = garbage.length / 3; i < garbage.length; i++) {
+        garbage[i] = (byte) (i * 31);
+      }
+      java.nio.file.Files.write(path, garbage);
+      assertThatThrownBy(() -> Differential.floeRows(DataScan.of(broken).select("id", "name"), 100))
+          .isInstanceOf(dev.floe.FloeException.class)
+          .hasMessageContaining(broken.name())
+          .hasMessageContaining(dataFile);
+      java.nio.file.Files.delete(path);
+      assertThatThrownBy(() -> Differential.floeRows(DataScan.of(broken).select("id"), 100))
+          .isInstanceOf(dev.floe.FloeException.class)
+          .hasMessageContaining(broken.name())
+          .hasMessageContaining(dataFile);
+      java.nio.file.Files.write(path, original);
+      assertThat(Differential.floeRows(DataScan.of(broken).select("id"), 100)).isNotEmpty();
+    }
+  }
+
+  @Test
+  void closingMidStreamReleasesEverything() throws IOException {
+    try (BufferAllocator allocator = new RootAllocator()) {
+      RecordBatchStream stream =
+          DataScan.of(table).select("id", "name").toRecordBatches(10, allocator);
+      assertThat(stream.loadNextBatch()).isTrue();
+      assertThat(allocator.getAllocatedMemory()).isPositive();
+      stream.close();
+      stream.close();
+      assertThat(allocator.getAllocatedMemory()).isZero();
+      assertThatThrownBy(stream::loadNextBatch).isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
   void limitStopsEarly() {
     assertThat(Differential.floeRows(DataScan.of(table).select("id").limit(25), 10)).hasSize(25);
     assertThat(Differential.floeRows(DataScan.of(table).select("id").limit(0), 10)).isEmpty();
