@@ -49,12 +49,17 @@ class TestScanBasics {
 
   @BeforeEach
   void createTables() throws IOException {
-    this.table = createTable(FileFormat.PARQUET);
-    this.orcTable = createTable(FileFormat.ORC);
+    this.table = createTable("parquet", FileFormat.PARQUET);
+    this.orcTable = createTable("orc", FileFormat.ORC);
   }
 
-  private Table createTable(FileFormat format) throws IOException {
-    Table table =
+  /**
+   * One data file per format (ids {@code k*1000 .. k*1000+999}), each with a position delete file
+   * of its own format removing every third position, and an equality delete ({@code name =
+   * 'name-7'}) in the last format.
+   */
+  private Table createTable(String name, FileFormat... formats) throws IOException {
+    Table created =
         new HadoopTables(new Configuration())
             .create(
                 SCHEMA,
@@ -63,21 +68,57 @@ class TestScanBasics {
                     "format-version", "2",
                     "write.parquet.row-group-size-bytes", "2048",
                     "write.orc.stripe-size-bytes", "2048",
-                    "write.format.default", format.name()),
-                dir.resolve(format.name()).toString());
-    GenericFileWriterFactory writers =
-        new GenericFileWriterFactory.Builder(table)
-            .dataFileFormat(format)
-            .dataSchema(table.schema())
-            .deleteFileFormat(format)
-            .equalityFieldIds(new int[] {2})
-            .equalityDeleteRowSchema(SCHEMA.select("name"))
-            .build();
-    OutputFileFactory files = OutputFileFactory.builderFor(table, 1, 1).build();
-    DataWriter<Record> data = writers.newDataWriter(files.newOutputFile(), table.spec(), null);
+                    "write.format.default", formats[0].name()),
+                dir.resolve(name).toString());
+    OutputFileFactory files = OutputFileFactory.builderFor(created, 1, 1).build();
+    List<DataFile> dataFiles = new java.util.ArrayList<>();
+    List<DeleteFile> deleteFiles = new java.util.ArrayList<>();
+    for (int k = 0; k < formats.length; k++) {
+      GenericFileWriterFactory writers =
+          new GenericFileWriterFactory.Builder(created)
+              .dataFileFormat(formats[k])
+              .dataSchema(created.schema())
+              .deleteFileFormat(formats[k])
+              .equalityFieldIds(new int[] {2})
+              .equalityDeleteRowSchema(SCHEMA.select("name"))
+              .build();
+      DataFile dataFile = writeData(created, writers, files, k * 1000L);
+      dataFiles.add(dataFile);
+      PositionDeleteWriter<Record> positions =
+          writers.newPositionDeleteWriter(files.newOutputFile(), created.spec(), null);
+      try (positions) {
+        PositionDelete<Record> delete = PositionDelete.create();
+        for (long pos = 0; pos < 1000; pos += 3) {
+          positions.write(delete.set(dataFile.location(), pos));
+        }
+      }
+      deleteFiles.add(positions.toDeleteFile());
+      if (k == formats.length - 1) {
+        EqualityDeleteWriter<Record> equality =
+            writers.newEqualityDeleteWriter(files.newOutputFile(), created.spec(), null);
+        try (equality) {
+          Record key = GenericRecord.create(SCHEMA.select("name"));
+          equality.write(key.copy(Map.of("name", "name-7")));
+        }
+        deleteFiles.add(equality.toDeleteFile());
+      }
+    }
+    var append = created.newAppend();
+    dataFiles.forEach(append::appendFile);
+    append.commit();
+    var rowDelta = created.newRowDelta();
+    deleteFiles.forEach(rowDelta::addDeletes);
+    rowDelta.commit();
+    return created;
+  }
+
+  private static DataFile writeData(
+      Table target, GenericFileWriterFactory writers, OutputFileFactory files, long firstId)
+      throws IOException {
+    DataWriter<Record> data = writers.newDataWriter(files.newOutputFile(), target.spec(), null);
     try (data) {
-      for (long id = 0; id < 1000; id++) {
-        Record record = GenericRecord.create(table.schema());
+      for (long id = firstId; id < firstId + 1000; id++) {
+        Record record = GenericRecord.create(target.schema());
         record.setField("id", id);
         record.setField("name", id % 10 == 0 ? null : "name-" + (id % 50));
         record.setField("qty", (int) (id % 7));
@@ -85,26 +126,35 @@ class TestScanBasics {
         data.write(record);
       }
     }
-    DataFile dataFile = data.toDataFile();
-    table.newAppend().appendFile(dataFile).commit();
+    return data.toDataFile();
+  }
 
-    PositionDeleteWriter<Record> positions =
-        writers.newPositionDeleteWriter(files.newOutputFile(), table.spec(), null);
-    try (positions) {
-      PositionDelete<Record> delete = PositionDelete.create();
-      for (long pos = 0; pos < 1000; pos += 3) {
-        positions.write(delete.set(dataFile.location(), pos));
-      }
+  @Test
+  void readsATableWhoseFilesMixParquetAndOrcThroughOneScan() throws IOException {
+    Table mixed = createTable("mixed", FileFormat.ORC, FileFormat.PARQUET, FileFormat.ORC);
+    try (var tasks = mixed.newScan().planFiles()) {
+      assertThat(
+              java.util.stream.StreamSupport.stream(tasks.spliterator(), false)
+                  .map(task -> task.file().format())
+                  .distinct())
+          .containsExactlyInAnyOrder(FileFormat.ORC, FileFormat.PARQUET);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
-    EqualityDeleteWriter<Record> equality =
-        writers.newEqualityDeleteWriter(files.newOutputFile(), table.spec(), null);
-    try (equality) {
-      Record key = GenericRecord.create(SCHEMA.select("name"));
-      equality.write(key.copy(Map.of("name", "name-7")));
+    for (int batchSize : new int[] {1, 7, 4096}) {
+      Differential.assertSameRows(new Differential.Case(mixed, null, null, null), batchSize);
+      Differential.assertSameRows(
+          new Differential.Case(
+              mixed, List.of("qty", "name"), Expressions.greaterThan("id", 1500L), null),
+          batchSize);
     }
-    DeleteFile eqDeletes = equality.toDeleteFile();
-    table.newRowDelta().addDeletes(positions.toDeleteFile()).addDeletes(eqDeletes).commit();
-    return table;
+    long survivors =
+        java.util.stream.LongStream.range(0, 3000)
+            .filter(id -> (id % 1000) % 3 != 0)
+            .filter(id -> id % 10 == 0 || id % 50 != 7)
+            .count();
+    assertThat(Differential.floeRows(DataScan.of(mixed).select("id"), 100))
+        .hasSize((int) survivors);
   }
 
   @Test
