@@ -55,6 +55,11 @@ public enum ExportFormat {
     return null;
   }
 
+  /** The Iceberg schema a Parquet export of a scan with {@code schema} is written with. */
+  public static Schema parquetSchema(Schema schema) {
+    return ParquetBatchWriter.fileSchema(schema);
+  }
+
   /** Parquet writer settings; ignored by the other formats. */
   public record ParquetSettings(String codec, long rowGroupBytes) {}
 

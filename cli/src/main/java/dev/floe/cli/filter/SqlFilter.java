@@ -99,8 +99,13 @@ public final class SqlFilter {
       }
       throw unexpected(bad);
     } catch (TokenMgrException e) {
-      Matcher where = LEXICAL_POSITION.matcher(String.valueOf(e.getMessage()));
+      String message = String.valueOf(e.getMessage());
+      Matcher where = LEXICAL_POSITION.matcher(message);
       int position = where.find() ? offset(Integer.parseInt(where.group(1)), col(where)) : 0;
+      if (message.contains("after prefix \"\\'") && position > 1) {
+        // an unterminated string: point at its opening quote, not at the end of the text
+        position = text.lastIndexOf('\'', Math.min(position, text.length()) - 1) + 1;
+      }
       throw new FilterException(
           "Invalid filter: unterminated string or unexpected character", position);
     }
@@ -158,8 +163,7 @@ public final class SqlFilter {
     } else if (node instanceof LikeExpression like) {
       return like(like);
     } else if (node instanceof Column column) {
-      Types.NestedField field = column(column);
-      return isTrue(field, true);
+      return isTrue(column(column), column);
     } else if (node instanceof BooleanValue value) {
       return value.getValue()
           ? new Truth(Expressions.alwaysTrue(), Expressions.alwaysFalse())
@@ -220,10 +224,11 @@ public final class SqlFilter {
     return isBoolean.isNot() ? truth.negate() : truth;
   }
 
-  private Truth isTrue(Types.NestedField column, boolean value) {
-    requireBoolean(column, null);
+  /** A bare boolean column: TRUE where it is true. */
+  private Truth isTrue(Types.NestedField column, Column node) {
+    requireBoolean(column, node);
     return guarded(
-        column, Expressions.equal(column.name(), value), Expressions.equal(column.name(), !value));
+        column, Expressions.equal(column.name(), true), Expressions.equal(column.name(), false));
   }
 
   private Truth in(InExpression in) {
