@@ -21,12 +21,18 @@ final class CommandIo {
   private final PrintStream out;
   private final PrintStream err;
   private final boolean errIsTerminal;
+  private final boolean outIsTerminal;
 
   CommandIo(OutputStream stdout, PrintStream err, boolean errIsTerminal) {
+    this(stdout, err, errIsTerminal, false);
+  }
+
+  CommandIo(OutputStream stdout, PrintStream err, boolean errIsTerminal, boolean outIsTerminal) {
     this.stdout = requireNonNull(stdout, "stdout is null");
     this.err = requireNonNull(err, "err is null");
     this.out = new PrintStream(stdout, false, StandardCharsets.UTF_8);
     this.errIsTerminal = errIsTerminal;
+    this.outIsTerminal = outIsTerminal;
   }
 
   /** The process's own streams. Standard output is not a PrintStream, so write errors surface. */
@@ -35,7 +41,7 @@ final class CommandIo {
         new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
     PrintStream err =
         new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-    return new CommandIo(stdout, err, stderrIsTerminal());
+    return new CommandIo(stdout, err, isTerminal(2), isTerminal(1));
   }
 
   /** Standard output as bytes, for data; flushed by the caller. */
@@ -56,6 +62,11 @@ final class CommandIo {
     return errIsTerminal;
   }
 
+  /** Whether standard output is a terminal (binary exports refuse to go there). */
+  boolean outIsTerminal() {
+    return outIsTerminal;
+  }
+
   void flush() {
     out.flush();
     try {
@@ -67,13 +78,14 @@ final class CommandIo {
   }
 
   /**
-   * Whether file descriptor 2 is a terminal. Java 17 has no isatty; {@code System.console()}
-   * answers for stdin and stdout, which is wrong for {@code floe export ... - | consumer}, where
-   * stdout is a pipe and stderr still the user's terminal. Linux tells through /proc.
+   * Whether file descriptor {@code fd} (1 or 2) is a terminal. Java 17 has no isatty; {@code
+   * System.console()} answers for stdin and stdout together, which is wrong for {@code floe export
+   * ... - | consumer}, where stdout is a pipe and stderr still the user's terminal. Linux tells
+   * through /proc; elsewhere System.console() is the best guess.
    */
-  static boolean stderrIsTerminal() {
+  static boolean isTerminal(int fd) {
     try {
-      String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+      String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
       return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
     } catch (IOException | UnsupportedOperationException | SecurityException e) {
       return System.console() != null;

@@ -38,9 +38,12 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
+    sortOptions = false,
     description =
-        "Create sample tables with position and equality deletes in ./warehouse (SQLite JDBC"
-            + " catalog) if absent, stream them with Floe and print rows, batches and peak memory.")
+        "Create sample tables with position and equality deletes (Parquet and ORC) in the"
+            + " default catalog — Iceberg's JDBC catalog on the SQLite file DIR/catalog.db — if"
+            + " absent, stream them and print rows, batches, throughput, peak memory and the first"
+            + " rows.")
 final class DemoCommand implements Callable<Integer> {
   private static final Namespace NAMESPACE = Namespace.of("demo");
   private static final String DEMO_FILTER = "category = 'beta' AND qty < 10";
@@ -49,18 +52,21 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--warehouse",
+      paramLabel = "DIR",
       defaultValue = "warehouse",
-      description = "Warehouse directory (default: ${DEFAULT-VALUE}).")
+      description = "Warehouse directory (default: ./${DEFAULT-VALUE}).")
   Path warehouse;
 
   @Option(
       names = "--rows",
+      paramLabel = "N",
       defaultValue = "500000",
       description = "Rows per sample table when it is created (default: ${DEFAULT-VALUE}).")
   long rows;
 
   @Option(
       names = "--batch-size",
+      paramLabel = "ROWS",
       defaultValue = "10000",
       description = "Rows per Arrow batch (default: ${DEFAULT-VALUE}).")
   int batchSize;

@@ -52,7 +52,7 @@ import picocli.CommandLine.TypeConversionException;
     })
 final class ExportCommand implements Callable<Integer> {
   private static final Set<String> CODECS =
-      Set.of("zstd", "snappy", "gzip", "lz4", "lz4_raw", "brotli", "uncompressed");
+      new java.util.TreeSet<>(Set.of("zstd", "snappy", "gzip", "lz4_raw", "uncompressed"));
 
   @ParentCommand Floe floe;
 
@@ -119,6 +119,12 @@ final class ExportCommand implements Callable<Integer> {
     ExportFormat chosen = format(target);
     ExportFormat.ParquetSettings parquet = parquetSettings();
     CommandIo io = floe.io();
+    if (target.equals("-") && io.outIsTerminal() && chosen.isBinary()) {
+      throw new UsageException(
+          "Refusing to write "
+              + chosen.cliName()
+              + " to a terminal; redirect standard output (> file, | program) or use --out");
+    }
     try (OpenTable open = tableOptions.open(table)) {
       ResolvedScan resolved = scan.resolve(open.table(), null);
       Progress progress = Progress.create(io, progressOptions.progressEnabled(io), "  exporting  ");

@@ -20,11 +20,19 @@ final class Cli {
   }
 
   static Result run(String... args) {
+    return run(false, args);
+  }
+
+  /** As if standard output were a terminal. */
+  static Result runOnTerminal(String... args) {
+    return run(true, args);
+  }
+
+  private static Result run(boolean terminal, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit =
-        Floe.run(
-            new CommandIo(out, new PrintStream(err, true, StandardCharsets.UTF_8), false), args);
+    PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
+    int exit = Floe.run(new CommandIo(out, errors, false, terminal), args);
     return new Result(exit, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
   }
 }

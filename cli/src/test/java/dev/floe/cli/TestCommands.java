@@ -171,6 +171,23 @@ class TestCommands {
   }
 
   @Test
+  void binaryExportsRefuseATerminal() {
+    List<String> args = new ArrayList<>(List.of("export", TestWarehouse.ALL_TYPES));
+    args.addAll(Arrays.asList(TestWarehouse.catalogArgs()));
+    args.add("--format");
+    List<String> arrow = new ArrayList<>(args);
+    arrow.addAll(List.of("arrow", "-"));
+    Cli.Result refused = Cli.runOnTerminal(arrow.toArray(new String[0]));
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.stderr()).contains("Refusing to write arrow to a terminal");
+    List<String> csv = new ArrayList<>(args);
+    csv.addAll(List.of("csv", "--limit", "3", "-q", "-"));
+    Cli.Result text = Cli.runOnTerminal(csv.toArray(new String[0]));
+    assertThat(text.exit()).as(text.toString()).isZero();
+    assertThat(text.out().lines()).hasSize(4);
+  }
+
+  @Test
   void theDefaultCatalogMustExistForReading() {
     Path fresh = dir.resolve("fresh");
     Cli.Result result = Cli.run("tables", "--warehouse", fresh.toString());

@@ -27,6 +27,11 @@ public enum ExportFormat {
     return cliName;
   }
 
+  /** Whether the format is binary (not for a terminal). */
+  public boolean isBinary() {
+    return this == ARROW || this == ARROW_FILE || this == PARQUET;
+  }
+
   /** The format named on the command line, or null. */
   public static ExportFormat fromName(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
