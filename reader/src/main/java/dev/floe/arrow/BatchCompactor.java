@@ -75,21 +75,24 @@ public final class BatchCompactor {
     long width = vector.getTypeWidth();
     long data = vector.getDataBuffer().memoryAddress();
     long validity = vector.getValidityBuffer().memoryAddress();
+    long validityBytes = vector.getValidityBuffer().capacity();
     for (int r = 0; r < runCount; r++) {
       int target = runs[r * 3];
       int source = runs[r * 3 + 1];
       int length = runs[r * 3 + 2];
       MemoryUtil.copyMemory(data + source * width, data + target * width, length * width);
-      copyBits(validity, source, target, length);
+      copyBits(validity, validityBytes, source, target, length);
     }
   }
 
   private void compactBits(BitVector vector) {
     long values = vector.getDataBuffer().memoryAddress();
+    long valueBytes = vector.getDataBuffer().capacity();
     long validity = vector.getValidityBuffer().memoryAddress();
+    long validityBytes = vector.getValidityBuffer().capacity();
     for (int r = 0; r < runCount; r++) {
-      copyBits(values, runs[r * 3 + 1], runs[r * 3], runs[r * 3 + 2]);
-      copyBits(validity, runs[r * 3 + 1], runs[r * 3], runs[r * 3 + 2]);
+      copyBits(values, valueBytes, runs[r * 3 + 1], runs[r * 3], runs[r * 3 + 2]);
+      copyBits(validity, validityBytes, runs[r * 3 + 1], runs[r * 3], runs[r * 3 + 2]);
     }
   }
 
@@ -97,6 +100,7 @@ public final class BatchCompactor {
     long offsets = vector.getOffsetBuffer().memoryAddress();
     long data = vector.getDataBuffer().memoryAddress();
     long validity = vector.getValidityBuffer().memoryAddress();
+    long validityBytes = vector.getValidityBuffer().capacity();
     int lastTarget = -1;
     for (int r = 0; r < runCount; r++) {
       int target = runs[r * 3];
@@ -112,7 +116,7 @@ public final class BatchCompactor {
             offsets + (long) (target + i) * OFFSET_WIDTH, end + sourceOffset - sourceStart);
       }
       MemoryUtil.copyMemory(data + sourceStart, data + end, sourceEnd - sourceStart);
-      copyBits(validity, source, target, length);
+      copyBits(validity, validityBytes, source, target, length);
       lastTarget = target + length - 1;
     }
     if (lastTarget >= 0) {
@@ -120,8 +124,23 @@ public final class BatchCompactor {
     }
   }
 
-  /** Copies bits {@code [source, source + length)} to {@code [target, ...)}, target <= source. */
-  private static void copyBits(long address, int source, int target, int length) {
+  /**
+   * Copies bits {@code [source, source + length)} to {@code [target, ...)}, target <= source: 57
+   * bits at a time while a whole 64-bit word can be read, then bit by bit.
+   */
+  private static void copyBits(long address, long capacity, int source, int target, int length) {
+    while (length > 0 && (source >> 3) + 8 <= capacity) {
+      int n = Math.min(length, 57);
+      long mask = (1L << n) - 1;
+      long bits = (MemoryUtil.getLong(address + (source >> 3)) >>> (source & 7)) & mask;
+      long targetAddress = address + (target >> 3);
+      int shift = target & 7;
+      long word = MemoryUtil.getLong(targetAddress);
+      MemoryUtil.putLong(targetAddress, (word & ~(mask << shift)) | (bits << shift));
+      source += n;
+      target += n;
+      length -= n;
+    }
     for (int i = 0; i < length; i++) {
       int from = source + i;
       int to = target + i;

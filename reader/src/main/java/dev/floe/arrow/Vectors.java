@@ -61,6 +61,23 @@ public final class Vectors {
     }
   }
 
+  /** Sets bits {@code [from, from + count)} of the bitmap at {@code address}. */
+  public static void setBits(long address, int from, int count) {
+    int index = from;
+    int end = from + count;
+    while (index < end && (index & 7) != 0) {
+      setBit(address, index++, true);
+    }
+    int fullBytes = (end - index) >> 3;
+    if (fullBytes > 0) {
+      MemoryUtil.setMemory(address + (index >> 3), fullBytes, (byte) 0xFF);
+      index += fullBytes << 3;
+    }
+    while (index < end) {
+      setBit(address, index++, true);
+    }
+  }
+
   /** Sets or clears bit {@code index} of the bitmap at {@code address}. */
   public static void setBit(long address, int index, boolean value) {
     long byteAddress = address + (index >> 3);

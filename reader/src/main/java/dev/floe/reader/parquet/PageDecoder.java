@@ -56,6 +56,7 @@ final class PageDecoder implements ColumnChunkDecoder {
   private PageValues dictionary;
   private int pageRows;
   private int pageRow;
+  private boolean pageHasNulls;
   private int[] definitionLevels = new int[0];
   private final PageValues values = new PageValues();
   private int valueIndex;
@@ -224,6 +225,7 @@ final class PageDecoder implements ColumnChunkDecoder {
     }
     readValues(page.getValueEncoding(), bytes, offset, present);
     this.pageRows = rows;
+    this.pageHasNulls = present < rows;
   }
 
   private void readPageV2(DataPageV2 page) throws java.io.IOException {
@@ -238,6 +240,7 @@ final class PageDecoder implements ColumnChunkDecoder {
     }
     readValues(page.getDataEncoding(), page.getData().toByteArray(), 0, present);
     this.pageRows = rows;
+    this.pageHasNulls = present < rows;
   }
 
   /** Decodes the definition levels of {@code rows} rows; returns the number of non-null values. */
@@ -315,6 +318,26 @@ final class PageDecoder implements ColumnChunkDecoder {
       FieldVector vector, long validity, boolean nullable, int at, int count, int width) {
     long data = vector.getDataBuffer().memoryAddress();
     long[] longs = values.longs;
+    if (!nullable || !pageHasNulls) {
+      Vectors.setBits(validity, at, count);
+      if (width == 8 && target == Target.INT64) {
+        vector
+            .getDataBuffer()
+            .nioBuffer((long) at * 8, count * 8)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+            .asLongBuffer()
+            .put(longs, valueIndex, count);
+        valueIndex += count;
+        return;
+      }
+      if (width == 4) {
+        for (int i = 0; i < count; i++) {
+          MemoryUtil.putInt(data + 4L * (at + i), (int) longs[valueIndex + i]);
+        }
+        valueIndex += count;
+        return;
+      }
+    }
     for (int i = 0; i < count; i++) {
       int row = at + i;
       boolean present = !nullable || definitionLevels[pageRow + i] != 0;

@@ -30,9 +30,13 @@ final class PageValues {
       case INT64:
       case DOUBLE:
         ensureLongs(count);
-        for (int i = 0; i < count; i++) {
-          longs[i] = littleEndianLong(bytes, offset + 8 * i);
+        if (offset + (long) count * 8 > bytes.length) {
+          throw new IllegalStateException("Cannot decode 64-bit values past the page end");
         }
+        java.nio.ByteBuffer.wrap(bytes, offset, count * 8)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+            .asLongBuffer()
+            .get(longs, 0, count);
         break;
       case BINARY:
         ensureSlices(count);
@@ -99,10 +103,5 @@ final class PageValues {
       starts = new int[count];
       lengths = new int[count];
     }
-  }
-
-  private static long littleEndianLong(byte[] bytes, int offset) {
-    return (PageDecoder.littleEndianInt(bytes, offset) & 0xFFFFFFFFL)
-        | ((long) PageDecoder.littleEndianInt(bytes, offset + 4) << 32);
   }
 }
