@@ -76,8 +76,17 @@ public final class ParquetBatchSource implements BatchSource {
       builder.withNameMapping(request.nameMapping());
     }
     CloseableIterable<Integer> batches = builder.build();
-    CloseableIterator<Integer> iterator = batches.iterator(); // opens the file, reads the footer
-    return new ParquetBatchSource(batches, iterator, created.get());
+    try {
+      CloseableIterator<Integer> iterator = batches.iterator(); // opens the file, reads the footer
+      return new ParquetBatchSource(batches, iterator, created.get());
+    } catch (RuntimeException e) {
+      try {
+        batches.close();
+      } catch (IOException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
   }
 
   @Override
