@@ -33,8 +33,6 @@ final class LiteralConversion {
   private static final Pattern UUID_TEXT =
       Pattern.compile(
           "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-  private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
-  private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
   private LiteralConversion() {}
 
@@ -107,9 +105,6 @@ final class LiteralConversion {
     }
     if (value.compareTo(BigInteger.valueOf(min)) < 0
         || value.compareTo(BigInteger.valueOf(max)) > 0) {
-      throw new IllegalArgumentException("out of range for " + name);
-    }
-    if (value.compareTo(LONG_MIN) < 0 || value.compareTo(LONG_MAX) > 0) {
       throw new IllegalArgumentException("out of range for " + name);
     }
     return value;

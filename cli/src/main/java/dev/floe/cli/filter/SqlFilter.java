@@ -101,7 +101,10 @@ public final class SqlFilter {
     } catch (TokenMgrException e) {
       String message = String.valueOf(e.getMessage());
       Matcher where = LEXICAL_POSITION.matcher(message);
-      int position = where.find() ? offset(Integer.parseInt(where.group(1)), col(where)) : 0;
+      int position =
+          where.find()
+              ? offset(Integer.parseInt(where.group(1)), Integer.parseInt(where.group(2)))
+              : 0;
       if (message.contains("after prefix \"\\'") && position > 1) {
         // an unterminated string: point at its opening quote, not at the end of the text
         position = text.lastIndexOf('\'', Math.min(position, text.length()) - 1) + 1;
@@ -109,10 +112,6 @@ public final class SqlFilter {
       throw new FilterException(
           "Invalid filter: unterminated string or unexpected character", position);
     }
-  }
-
-  private static int col(Matcher where) {
-    return Integer.parseInt(where.group(2));
   }
 
   private FilterException unexpected(Token token) {
@@ -487,86 +486,5 @@ public final class SqlFilter {
       start = newline + 1;
     }
     return start + column;
-  }
-
-  /** The comparison operators, with how they flip (literal on the left) and negate. */
-  private enum Comparison {
-    EQ("="),
-    NE("<>"),
-    LT("<"),
-    LE("<="),
-    GT(">"),
-    GE(">=");
-
-    private final String symbol;
-
-    Comparison(String symbol) {
-      this.symbol = symbol;
-    }
-
-    static Comparison of(String operator) {
-      String op = operator.trim();
-      if (op.equals("!=") || op.equals("^=")) {
-        return NE;
-      }
-      if (op.equals("==")) {
-        return EQ;
-      }
-      for (Comparison comparison : values()) {
-        if (comparison.symbol.equals(op)) {
-          return comparison;
-        }
-      }
-      return null;
-    }
-
-    Comparison flip() {
-      switch (this) {
-        case LT:
-          return GT;
-        case LE:
-          return GE;
-        case GT:
-          return LT;
-        case GE:
-          return LE;
-        default:
-          return this;
-      }
-    }
-
-    Comparison negate() {
-      switch (this) {
-        case EQ:
-          return NE;
-        case NE:
-          return EQ;
-        case LT:
-          return GE;
-        case LE:
-          return GT;
-        case GT:
-          return LE;
-        default:
-          return LT;
-      }
-    }
-
-    Expression toIceberg(String name, Object value) {
-      switch (this) {
-        case EQ:
-          return Expressions.equal(name, value);
-        case NE:
-          return Expressions.notEqual(name, value);
-        case LT:
-          return Expressions.lessThan(name, value);
-        case LE:
-          return Expressions.lessThanOrEqual(name, value);
-        case GT:
-          return Expressions.greaterThan(name, value);
-        default:
-          return Expressions.greaterThanOrEqual(name, value);
-      }
-    }
   }
 }
