@@ -64,7 +64,12 @@ final class Progress {
     lastDraw = now;
     double seconds = Math.max((now - start) / 1e9, 1e-9);
     StringBuilder line = new StringBuilder("\r").append(label);
-    line.append(String.format("%,d rows", rows));
+    line.append(String.format("%,d", rows));
+    if (plannedRecords > 0) {
+      // planned records are counted before deletes and filters: an upper bound
+      line.append(String.format(" of up to %,d", plannedRecords));
+    }
+    line.append(" rows");
     double share = share(rows, scanned, files);
     if (share >= 0) {
       line.append(String.format("  %3.0f%%", share * 100));
