@@ -27,21 +27,17 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class AtomicFile implements Closeable {
   private final Path target;
   private final Path temporary;
-  private final FileChannel channel;
-  private final BufferedOutputStream buffer;
-  private final OutputStream stream;
   private final boolean overwrite;
   private final Thread cleanup;
-  private boolean committed;
+  private FileChannel channel;
+  private BufferedOutputStream buffer;
+  private OutputStream stream;
   private boolean closed;
 
-  private AtomicFile(Path target, Path temporary, FileChannel channel, boolean overwrite) {
+  private AtomicFile(Path target, Path temporary, boolean overwrite) {
     this.target = target;
     this.temporary = temporary;
-    this.channel = channel;
     this.overwrite = overwrite;
-    this.buffer = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-    this.stream = new KeepOpenOutputStream(buffer);
     this.cleanup = new Thread(this::abandon, "floe-abandon " + target.getFileName());
   }
 
@@ -61,11 +57,27 @@ public final class AtomicFile implements Closeable {
             String.format(
                 ".%s.%08x.floe-tmp",
                 absolute.getFileName(), ThreadLocalRandom.current().nextInt()));
-    FileChannel channel =
-        FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    AtomicFile file = new AtomicFile(absolute, temporary, channel, overwrite);
+    AtomicFile file = new AtomicFile(absolute, temporary, overwrite);
+    // The hook goes in before the file exists: a signal between the two must not leave it behind.
+    // It throws IllegalStateException if the JVM is already shutting down; then nothing is created.
     Runtime.getRuntime().addShutdownHook(file.cleanup);
+    try {
+      file.open();
+    } catch (IOException | RuntimeException e) {
+      file.removeHook();
+      throw e;
+    }
     return file;
+  }
+
+  /** Creates the temporary file, unless the shutdown hook has already abandoned it. */
+  private synchronized void open() throws IOException {
+    if (closed) {
+      throw new IOException("Cannot create " + temporary + ": shutting down");
+    }
+    channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    buffer = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+    stream = new KeepOpenOutputStream(buffer);
   }
 
   /**
@@ -102,7 +114,6 @@ public final class AtomicFile implements Closeable {
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
     }
-    committed = true;
     closed = true;
     removeHook();
   }
@@ -120,7 +131,9 @@ public final class AtomicFile implements Closeable {
     }
     closed = true;
     try {
-      channel.close();
+      if (channel != null) {
+        channel.close();
+      }
     } catch (IOException e) {
       // deleting is what matters
     }
