@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * What the memory test classes share: the table cache, the child-JVM launcher, and every run so
  * far. Runs are memoized, so two tests asking for the same read (table, mode, batch size, limits)
- * share one child JVM. Closing writes the report of every run.
+ * share one child JVM. The report is rewritten after every run, so a long run that is stopped half
+ * way still leaves the figures it has.
  */
 final class MemorySuite implements AutoCloseable {
   private final TableCache cache;
@@ -74,25 +75,29 @@ final class MemorySuite implements AutoCloseable {
       result = jvm.run(request, limits);
       System.out.println(result.describe());
       runs.put(key, result);
+      writeReport();
     }
     return result;
   }
 
-  /** Writes the report of every run so far; nothing when no child ran. */
+  private void writeReport() {
+    new MemoryReport(
+            title,
+            List.copyOf(tables.values()),
+            new ArrayList<>(runs.values()),
+            referenceBatch,
+            limitMib,
+            limitLabel)
+        .write(reportDir);
+  }
+
+  /** Writes the final report (nothing when no child ran) and releases the table cache. */
   @Override
   public synchronized void close() {
     try {
       if (!runs.isEmpty()) {
-        Path markdown =
-            new MemoryReport(
-                    title,
-                    List.copyOf(tables.values()),
-                    new ArrayList<>(runs.values()),
-                    referenceBatch,
-                    limitMib,
-                    limitLabel)
-                .write(reportDir);
-        System.out.println("Memory report: " + markdown.toAbsolutePath());
+        writeReport();
+        System.out.println("Memory report: " + reportDir.resolve("memory.md").toAbsolutePath());
       }
     } finally {
       try {
