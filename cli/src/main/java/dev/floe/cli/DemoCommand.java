@@ -1,5 +1,8 @@
 package dev.floe.cli;
 
+import dev.floe.cli.catalog.CatalogConfig;
+import dev.floe.cli.export.ValueText;
+import dev.floe.cli.filter.SqlFilter;
 import dev.floe.fixtures.FixtureOptions;
 import dev.floe.fixtures.Fixtures;
 import dev.floe.fixtures.Warehouse;
@@ -9,20 +12,24 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * Creates sample tables with deletes in an embedded warehouse (Iceberg's JDBC catalog on a SQLite
@@ -31,51 +38,64 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
+    sortOptions = false,
     description =
-        "Create sample tables with position and equality deletes in ./warehouse (SQLite JDBC"
-            + " catalog) if absent, stream them with Floe and print rows, batches and peak memory.")
+        "Create sample tables with position and equality deletes (Parquet and ORC) in the"
+            + " default catalog — Iceberg's JDBC catalog on the SQLite file DIR/catalog.db — if"
+            + " absent, stream them and print rows, batches, throughput, peak memory and the first"
+            + " rows.")
 final class DemoCommand implements Callable<Integer> {
   private static final Namespace NAMESPACE = Namespace.of("demo");
+  private static final String DEMO_FILTER = "category = 'beta' AND qty < 10";
 
-  @Spec CommandSpec spec;
+  @ParentCommand Floe floe;
 
   @Option(
       names = "--warehouse",
+      paramLabel = "DIR",
       defaultValue = "warehouse",
-      description = "Warehouse directory (default: ${DEFAULT-VALUE}).")
+      description = "Warehouse directory (default: ./${DEFAULT-VALUE}).")
   Path warehouse;
 
   @Option(
       names = "--rows",
+      paramLabel = "N",
       defaultValue = "500000",
       description = "Rows per sample table when it is created (default: ${DEFAULT-VALUE}).")
   long rows;
 
   @Option(
       names = "--batch-size",
+      paramLabel = "ROWS",
       defaultValue = "10000",
       description = "Rows per Arrow batch (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
+  @Mixin ProgressOptions progressOptions;
+
   @Override
   public Integer call() throws Exception {
-    PrintStream out = System.out;
+    if (rows < 0) {
+      throw new UsageException("Invalid --rows: " + rows + ", expected >= 0");
+    }
     try (Warehouse home = Warehouse.sqlite(warehouse)) {
-      return demo(home, out);
+      return demo(home, floe.io().out());
     }
   }
 
   private int demo(Warehouse home, PrintStream out) throws Exception {
     Catalog catalog = home.catalog();
     out.printf(
-        "Warehouse %s (Iceberg JdbcCatalog on %s)%n",
-        home.dir().toAbsolutePath(), home.dir().resolve("catalog.db"));
+        "Warehouse %s (Iceberg JdbcCatalog '%s' on SQLite %s)%n",
+        home.dir(), CatalogConfig.DEFAULT_NAME, home.dir().resolve(CatalogConfig.SQLITE_FILE));
     for (FileFormat format : List.of(FileFormat.PARQUET, FileFormat.ORC)) {
       TableIdentifier id = TableIdentifier.of(NAMESPACE, "events_" + format.name().toLowerCase());
       Table table = loadOrCreate(catalog, id, format, out);
       stream(table, out);
     }
-    return 0;
+    out.printf("%nNext: bin/floe head demo.events_parquet, bin/floe plan demo.events_orc,%n");
+    out.printf("      bin/floe export demo.events_parquet --format parquet --out events.parquet%n");
+    return Floe.OK;
   }
 
   private Table loadOrCreate(
@@ -86,6 +106,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     out.printf(
         "%nCreating %s: %,d rows, %s, with position and equality deletes ...%n", id, rows, format);
+    out.flush();
     long start = System.nanoTime();
     Table table =
         Fixtures.deletes(
@@ -97,63 +118,93 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private void stream(Table table, PrintStream out) throws Exception {
-    Progress progress = Progress.forStderr();
+    CommandIo io = floe.io();
+    Progress progress = Progress.create(io, progressOptions.progressEnabled(io), "  streaming  ");
+    DataScan scan = DataScan.of(table).withMetadataColumns("_pos");
+    if (progress.enabled()) {
+      long records = 0;
+      long files = 0;
+      try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+        for (FileScanTask task : tasks) {
+          records += task.file().recordCount();
+          files += 1;
+        }
+      }
+      progress.expect(records, files, null);
+    }
+    out.flush();
     long start = System.nanoTime();
     try (BufferAllocator allocator = new RootAllocator();
-        RecordBatchStream batches =
-            DataScan.of(table).withMetadataColumns("_pos").toRecordBatches(batchSize, allocator)) {
-      String preview = null;
+        RecordBatchStream batches = scan.toRecordBatches(batchSize, allocator)) {
+      TextTable preview = null;
       for (VectorSchemaRoot batch : batches) {
         if (preview == null) {
-          preview = preview(batch, 5);
+          preview = preview(batches.icebergSchema(), batch, 5);
         }
-        progress.update(batches.rowsRead(), batches.bytesRead());
+        progress.update(
+            batches.rowsRead(),
+            batches.rowsRead() + batches.deletedRowsSoFar(),
+            batches.filesRead(),
+            batches.bytesRead());
       }
       progress.done();
-      double seconds = (System.nanoTime() - start) / 1e9;
+      double seconds = Math.max((System.nanoTime() - start) / 1e9, 1e-9);
       out.printf("Streamed %s:%n", table.name());
       out.printf("  rows          %,d%n", batches.rowsRead());
       out.printf("  batches       %,d (at most %,d rows each)%n", batches.batchesRead(), batchSize);
-      out.printf("  data files    %,d%n", batches.filesRead());
+      out.printf(
+          "  data files    %,d (%s)%n",
+          batches.filesRead(), PlanCommand.bytes(batches.bytesRead()));
       out.printf(
           "  deleted rows  %,d (position + equality deletes applied per batch)%n",
           batches.deletedRowsSoFar());
-      out.printf("  time          %.2f s (%,.0f rows/s)%n", seconds, batches.rowsRead() / seconds);
+      out.printf(
+          "  throughput    %.2f s, %,.0f rows/s, %,.1f MB/s of data files%n",
+          seconds, batches.rowsRead() / seconds, batches.bytesRead() / 1e6 / seconds);
       out.printf("  peak Arrow    %.1f MiB%n", allocator.getPeakMemoryAllocation() / 1048576.0);
       out.printf("  peak RSS      %s%n", ProcessMemory.peakRss());
-      out.printf("First rows:%n%s", preview == null ? "  (none)\n" : preview);
+      out.printf("First rows:%n%s", preview == null ? "  (none)\n" : indent(preview.render()));
     }
-    // a filtered read, to show exact residual filtering
+    filtered(table, out);
+  }
+
+  /** A filtered read, to show exact residual filtering with SQL semantics. */
+  private void filtered(Table table, PrintStream out) throws Exception {
+    Expression filter = SqlFilter.parse(DEMO_FILTER, table.schema(), true);
     try (BufferAllocator allocator = new RootAllocator();
         RecordBatchStream batches =
             DataScan.of(table)
                 .select("id", "category", "qty")
-                .filter(
-                    Expressions.and(
-                        Expressions.equal("category", "beta"), Expressions.lessThan("qty", 10)))
+                .filter(filter)
                 .toRecordBatches(batchSize, allocator)) {
       for (VectorSchemaRoot ignored : batches) {
         // counting only
       }
-      out.printf("Filter category = 'beta' AND qty < 10: %,d rows%n", batches.rowsRead());
+      out.printf("Filter %s: %,d rows%n", DEMO_FILTER, batches.rowsRead());
     }
   }
 
-  private static String preview(VectorSchemaRoot batch, int rows) {
-    List<FieldVector> vectors = batch.getFieldVectors();
-    StringBuilder text = new StringBuilder();
-    for (int row = 0; row < Math.min(rows, batch.getRowCount()); row++) {
-      text.append("  ");
-      for (int col = 0; col < vectors.size(); col++) {
-        if (col > 0) {
-          text.append(" | ");
-        }
-        text.append(vectors.get(col).getField().getName()).append('=');
-        Object value = vectors.get(col).getObject(row);
-        text.append(value);
-      }
-      text.append('\n');
+  private static TextTable preview(Schema schema, VectorSchemaRoot batch, int rows) {
+    List<Types.NestedField> columns = schema.columns();
+    ValueText[] values = new ValueText[columns.size()];
+    boolean[] numeric = new boolean[columns.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = ValueText.of(columns.get(i), batch.getVector(i));
+      numeric[i] = values[i].isNumeric();
     }
-    return text.toString();
+    TextTable table =
+        new TextTable(columns.stream().map(Types.NestedField::name).toList(), numeric, 28);
+    for (int row = 0; row < Math.min(rows, batch.getRowCount()); row++) {
+      String[] cells = new String[values.length];
+      for (int i = 0; i < values.length; i++) {
+        cells[i] = values[i].text(row);
+      }
+      table.add(cells);
+    }
+    return table;
+  }
+
+  private static String indent(String text) {
+    return text.lines().map(line -> "  " + line + "\n").collect(Collectors.joining());
   }
 }

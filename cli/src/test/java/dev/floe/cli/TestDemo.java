@@ -2,9 +2,6 @@ package dev.floe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,10 +14,18 @@ class TestDemo {
     Path warehouse = dir.resolve("warehouse");
     String first = runDemo(warehouse);
     assertThat(first).contains("Creating demo.events_parquet").contains("Creating demo.events_orc");
+    assertThat(first).contains("First rows:").contains("| category |").contains("peak RSS");
     assertThat(warehouse.resolve("catalog.db")).exists();
     String second = runDemo(warehouse);
     assertThat(second).contains("exists; reading it as it is").doesNotContain("Creating");
     assertThat(rowsLine(first)).isEqualTo(rowsLine(second));
+
+    // the demo's catalog is the CLI's default catalog
+    Cli.Result tables = Cli.run("tables", "--warehouse", warehouse.toString());
+    assertThat(tables.out().lines()).containsExactly("demo.events_orc", "demo.events_parquet");
+    Cli.Result head =
+        Cli.run("head", "demo.events_orc", "--warehouse", warehouse.toString(), "-n", "2");
+    assertThat(head.out()).contains("(2 rows)");
   }
 
   private static String rowsLine(String output) {
@@ -28,17 +33,10 @@ class TestDemo {
   }
 
   private static String runDemo(Path warehouse) {
-    PrintStream original = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      int exit =
-          Floe.run(
-              "demo", "--warehouse", warehouse.toString(), "--rows", "3000", "--batch-size", "500");
-      assertThat(exit).isZero();
-    } finally {
-      System.setOut(original);
-    }
-    return captured.toString(StandardCharsets.UTF_8);
+    Cli.Result result =
+        Cli.run(
+            "demo", "--warehouse", warehouse.toString(), "--rows", "3000", "--batch-size", "500");
+    assertThat(result.exit()).as(result.toString()).isZero();
+    return result.out();
   }
 }

@@ -3,6 +3,7 @@ package dev.floe.delete;
 import static java.util.Objects.requireNonNull;
 
 import dev.floe.arrow.RowView;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 import org.apache.iceberg.DeleteFile;
@@ -29,7 +30,14 @@ import org.apache.iceberg.io.InputFile;
  * created and become garbage when the file closes.
  */
 public final class RowSelector {
+  /**
+   * Up to this many deleted positions (8 MiB) are copied into a sorted array when the file opens,
+   * so a batch finds its deleted rows with one binary search instead of a bitmap probe per row.
+   */
+  private static final long MAX_SORTED_POSITIONS = 1L << 20;
+
   private final PositionDeleteIndex positionDeletes;
+  private final long[] sortedPositions;
   private final Predicate<StructLike> notEqualityDeleted;
   private final Evaluator residual;
   private final Schema readSchema;
@@ -42,6 +50,7 @@ public final class RowSelector {
       Schema readSchema,
       DeleteCounter counter) {
     this.positionDeletes = positionDeletes;
+    this.sortedPositions = sorted(positionDeletes);
     this.notEqualityDeleted = notEqualityDeleted;
     this.residual = residual;
     this.readSchema = readSchema;
@@ -113,9 +122,11 @@ public final class RowSelector {
    */
   public int select(RowView row, int rows, long firstPosition, int[] selection) {
     int kept = 0;
+    int nextDeleted = nextDeletedRow(firstPosition, 0, rows);
     for (int i = 0; i < rows; i++) {
-      if (positionDeletes != null && positionDeletes.isDeleted(firstPosition + i)) {
+      if (i == nextDeleted) {
         counter.increment();
+        nextDeleted = nextDeletedRow(firstPosition, i + 1, rows);
         continue;
       }
       if (notEqualityDeleted != null && !notEqualityDeleted.test(row.at(i))) {
@@ -128,6 +139,51 @@ public final class RowSelector {
       selection[kept++] = i;
     }
     return kept;
+  }
+
+  /**
+   * The first row at or after {@code from} in the batch that is deleted by position, or {@code
+   * rows} if there is none.
+   */
+  private int nextDeletedRow(long firstPosition, int from, int rows) {
+    if (positionDeletes == null) {
+      return rows;
+    }
+    if (sortedPositions != null) {
+      int index = Arrays.binarySearch(sortedPositions, firstPosition + from);
+      if (index < 0) {
+        index = -index - 1;
+      }
+      if (index == sortedPositions.length) {
+        return rows;
+      }
+      long row = sortedPositions[index] - firstPosition;
+      return row < rows ? (int) row : rows;
+    }
+    for (int i = from; i < rows; i++) {
+      if (positionDeletes.isDeleted(firstPosition + i)) {
+        return i;
+      }
+    }
+    return rows;
+  }
+
+  private static long[] sorted(PositionDeleteIndex index) {
+    if (index == null) {
+      return null;
+    }
+    try {
+      long cardinality = index.cardinality();
+      if (cardinality > MAX_SORTED_POSITIONS) {
+        return null;
+      }
+      long[] positions = new long[(int) cardinality];
+      int[] count = {0};
+      index.forEach(position -> positions[count[0]++] = position);
+      return count[0] == positions.length ? positions : null;
+    } catch (UnsupportedOperationException | ArrayIndexOutOfBoundsException e) {
+      return null; // an index that cannot enumerate itself is probed row by row
+    }
   }
 
   /** Iceberg's delete loading, over rows that are already {@link StructLike} views. */

@@ -41,6 +41,7 @@ public final class FileTaskReader implements Closeable {
   private final RowSelector selector;
   private final RowView rowView;
   private final int[] selection;
+  private final BatchCompactor compactor = new BatchCompactor();
   private final BatchSource source;
   private final ConstantColumn filePath;
   private final ConstantColumn specId;
@@ -162,7 +163,7 @@ public final class FileTaskReader implements Closeable {
       return 0;
     }
     if (kept < rows) {
-      BatchCompactor.compact(dataVectors, selection, kept);
+      compactor.compact(dataVectors, selection, kept);
     }
     fillMetadata(kept, firstPosition, kept < rows);
     return kept;

@@ -48,7 +48,7 @@ class TestBatchCompactor {
             expected.add(all.get(i));
           }
         }
-        BatchCompactor.compact(vectors, selection, kept);
+        new BatchCompactor().compact(vectors, selection, kept);
         List<String> actual = new ArrayList<>();
         for (int i = 0; i < kept; i++) {
           actual.add(row(vectors, i));

@@ -142,7 +142,8 @@ class TestScanBasics {
       throw new java.io.UncheckedIOException(e);
     }
     for (int batchSize : new int[] {1, 7, 4096}) {
-      Differential.assertSameRows(new Differential.Case(mixed, null, null, null), batchSize);
+      Differential.assertSameRows(
+          new Differential.Case(mixed, List.of("id", "name", "qty"), null, null), batchSize);
       Differential.assertSameRows(
           new Differential.Case(
               mixed, List.of("qty", "name"), Expressions.greaterThan("id", 1500L), null),

@@ -70,8 +70,17 @@ public final class OrcBatchSource implements BatchSource {
       builder.withNameMapping(request.nameMapping());
     }
     CloseableIterable<Integer> batches = builder.build();
-    CloseableIterator<Integer> iterator = batches.iterator(); // opens the file, reads the footer
-    return new OrcBatchSource(batches, iterator, created.get());
+    try {
+      CloseableIterator<Integer> iterator = batches.iterator(); // opens the file, reads the footer
+      return new OrcBatchSource(batches, iterator, created.get());
+    } catch (RuntimeException e) {
+      try {
+        batches.close();
+      } catch (IOException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
   }
 
   @Override

@@ -76,8 +76,17 @@ public final class ParquetBatchSource implements BatchSource {
       builder.withNameMapping(request.nameMapping());
     }
     CloseableIterable<Integer> batches = builder.build();
-    CloseableIterator<Integer> iterator = batches.iterator(); // opens the file, reads the footer
-    return new ParquetBatchSource(batches, iterator, created.get());
+    try {
+      CloseableIterator<Integer> iterator = batches.iterator(); // opens the file, reads the footer
+      return new ParquetBatchSource(batches, iterator, created.get());
+    } catch (RuntimeException e) {
+      try {
+        batches.close();
+      } catch (IOException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
   }
 
   @Override
@@ -107,7 +116,7 @@ public final class ParquetBatchSource implements BatchSource {
 
   /** Iceberg's batched-reader hook: decodes {@code numRows} rows of the current row group. */
   private static final class ArrowBatchReader implements VectorizedReader<Integer> {
-    private final List<ParquetColumnDecoder> decoders = new ArrayList<>();
+    private final List<AdaptiveDecoder> decoders = new ArrayList<>();
     private final List<ColumnFill> fills;
     private final List<FieldVector> vectors;
     private long rowGroupStart = -1;
@@ -118,7 +127,7 @@ public final class ParquetBatchSource implements BatchSource {
       this.fills = new ArrayList<>(columns.columns().size());
       this.vectors = vectors;
       for (Types.NestedField column : columns.columns()) {
-        ParquetColumnDecoder decoder = decoderFor(fileSchema, column);
+        AdaptiveDecoder decoder = decoderFor(fileSchema, column);
         if (decoder == null) {
           fills.add(MissingColumns.fill(column)::fill);
         } else {
@@ -129,8 +138,7 @@ public final class ParquetBatchSource implements BatchSource {
     }
 
     /** The decoder of a column, or null if the file does not have it. */
-    private static ParquetColumnDecoder decoderFor(
-        MessageType fileSchema, Types.NestedField column) {
+    private static AdaptiveDecoder decoderFor(MessageType fileSchema, Types.NestedField column) {
       for (org.apache.parquet.schema.Type field : fileSchema.getFields()) {
         if (field.getId() != null && field.getId().intValue() == column.fieldId()) {
           if (!field.isPrimitive()) {
@@ -141,7 +149,9 @@ public final class ParquetBatchSource implements BatchSource {
           }
           ColumnDescriptor descriptor =
               fileSchema.getColumnDescription(new String[] {field.getName()});
-          return ParquetDecoders.create(descriptor, column.type());
+          return new AdaptiveDecoder(
+              ParquetDecoders.create(descriptor, column.type()),
+              PageDecoder.create(descriptor, column.type()));
         }
       }
       return null;
@@ -169,12 +179,37 @@ public final class ParquetBatchSource implements BatchSource {
               .orElseThrow(
                   () -> new IllegalStateException("Cannot find the row index of a row group"));
       this.nextPosition = rowGroupStart;
-      for (ParquetColumnDecoder decoder : decoders) {
-        decoder.startRowGroup(pages);
+      for (AdaptiveDecoder decoder : decoders) {
+        decoder.startRowGroup(pages, metadata);
       }
     }
 
     @Override
     public void close() {}
+  }
+
+  /**
+   * Decodes a column with the page decoder when the row group's chunk uses only encodings it knows,
+   * else value by value through parquet-mr. The choice is made per row group.
+   */
+  private static final class AdaptiveDecoder {
+    private final ParquetColumnDecoder valueByValue;
+    private final PageDecoder pages;
+    private ColumnChunkDecoder current;
+
+    AdaptiveDecoder(ParquetColumnDecoder valueByValue, PageDecoder pages) {
+      this.valueByValue = valueByValue;
+      this.pages = pages;
+    }
+
+    void startRowGroup(PageReadStore store, Map<ColumnPath, ColumnChunkMetaData> metadata) {
+      ColumnChunkMetaData chunk = metadata.get(ColumnPath.get(valueByValue.descriptor().getPath()));
+      this.current = pages != null && PageDecoder.supports(chunk) ? pages : valueByValue;
+      current.startRowGroup(store);
+    }
+
+    void decode(FieldVector vector, int rows) {
+      current.decode(vector, rows);
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.floe.reader.parquet;
 
-import org.apache.arrow.vector.BaseVariableWidthVector;
+import dev.floe.arrow.Vectors;
+import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
@@ -13,7 +14,7 @@ import org.apache.parquet.io.api.PrimitiveConverter;
  * {@link ColumnReader} (which handles pages, encodings and dictionaries). Subclasses convert one
  * physical type to one Arrow vector type, including Iceberg's type promotions.
  */
-abstract class ParquetColumnDecoder {
+abstract class ParquetColumnDecoder implements ColumnChunkDecoder {
   private static final PrimitiveConverter NO_CONVERTER = new PrimitiveConverter() {};
 
   private final ColumnDescriptor descriptor;
@@ -29,21 +30,19 @@ abstract class ParquetColumnDecoder {
     return descriptor;
   }
 
-  /** Switches to the column chunk of a new row group. */
-  final void startRowGroup(PageReadStore pages) {
+  @Override
+  public final void startRowGroup(PageReadStore pages) {
     this.reader =
         new ColumnReaderImpl(descriptor, pages.getPageReader(descriptor), NO_CONVERTER, null);
   }
 
-  /** Decodes the next {@code rows} values into rows {@code [0, rows)} of {@code vector}. */
-  final void decode(FieldVector vector, int rows) {
-    if (vector instanceof BaseVariableWidthVector) {
-      vector.reset();
-    }
+  @Override
+  public final void decode(FieldVector vector, int rows) {
+    Vectors.prepare(vector, rows);
     ColumnReader column = reader;
     for (int i = 0; i < rows; i++) {
       if (column.getCurrentDefinitionLevel() < maxDefinitionLevel) {
-        vector.setNull(i);
+        BitVectorHelper.unsetBit(vector.getValidityBuffer(), i);
       } else {
         read(column, vector, i);
       }

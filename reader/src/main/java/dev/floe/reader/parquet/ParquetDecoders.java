@@ -72,28 +72,28 @@ final class ParquetDecoders {
     switch (type.typeId()) {
       case BOOLEAN:
         expect(file, type, physical == PrimitiveTypeName.BOOLEAN);
-        return (c, v, i) -> ((BitVector) v).setSafe(i, c.getBoolean() ? 1 : 0);
+        return (c, v, i) -> ((BitVector) v).set(i, c.getBoolean() ? 1 : 0);
       case INTEGER:
         expect(file, type, physical == PrimitiveTypeName.INT32);
-        return (c, v, i) -> ((IntVector) v).setSafe(i, c.getInteger());
+        return (c, v, i) -> ((IntVector) v).set(i, c.getInteger());
       case LONG:
         if (physical == PrimitiveTypeName.INT32) {
-          return (c, v, i) -> ((BigIntVector) v).setSafe(i, c.getInteger());
+          return (c, v, i) -> ((BigIntVector) v).set(i, c.getInteger());
         }
         expect(file, type, physical == PrimitiveTypeName.INT64);
-        return (c, v, i) -> ((BigIntVector) v).setSafe(i, c.getLong());
+        return (c, v, i) -> ((BigIntVector) v).set(i, c.getLong());
       case FLOAT:
         expect(file, type, physical == PrimitiveTypeName.FLOAT);
-        return (c, v, i) -> ((Float4Vector) v).setSafe(i, c.getFloat());
+        return (c, v, i) -> ((Float4Vector) v).set(i, c.getFloat());
       case DOUBLE:
         if (physical == PrimitiveTypeName.FLOAT) {
-          return (c, v, i) -> ((Float8Vector) v).setSafe(i, c.getFloat());
+          return (c, v, i) -> ((Float8Vector) v).set(i, c.getFloat());
         }
         expect(file, type, physical == PrimitiveTypeName.DOUBLE);
-        return (c, v, i) -> ((Float8Vector) v).setSafe(i, c.getDouble());
+        return (c, v, i) -> ((Float8Vector) v).set(i, c.getDouble());
       case DATE:
         expect(file, type, physical == PrimitiveTypeName.INT32);
-        return (c, v, i) -> ((DateDayVector) v).setSafe(i, c.getInteger());
+        return (c, v, i) -> ((DateDayVector) v).set(i, c.getInteger());
       case TIME:
         return timeReader(file, type);
       case TIMESTAMP:
@@ -111,7 +111,7 @@ final class ParquetDecoders {
       case FIXED:
       case UUID:
         expect(file, type, physical == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY);
-        return (c, v, i) -> ((FixedSizeBinaryVector) v).setSafe(i, c.getBinary().getBytesUnsafe());
+        return (c, v, i) -> ((FixedSizeBinaryVector) v).set(i, c.getBinary().getBytesUnsafe());
       default:
         throw new UnsupportedOperationException("Cannot read Parquet values as " + type);
     }
@@ -121,7 +121,7 @@ final class ParquetDecoders {
     LogicalTypeAnnotation logical = file.getLogicalTypeAnnotation();
     if (file.getPrimitiveTypeName() == PrimitiveTypeName.INT32) {
       // TIME(MILLIS) from files written by other engines
-      return (c, v, i) -> ((TimeMicroVector) v).setSafe(i, c.getInteger() * 1000L);
+      return (c, v, i) -> ((TimeMicroVector) v).set(i, c.getInteger() * 1000L);
     }
     expect(file, type, file.getPrimitiveTypeName() == PrimitiveTypeName.INT64);
     long factor = 1;
@@ -134,7 +134,7 @@ final class ParquetDecoders {
   private static ValueReader timestampReader(PrimitiveType file, Type type, TimeUnit target) {
     if (file.getPrimitiveTypeName() == PrimitiveTypeName.INT96) {
       long perMicro = target == TimeUnit.NANOS ? 1000 : 1;
-      return (c, v, i) -> ((TimeStampVector) v).setSafe(i, int96Micros(c.getBinary()) * perMicro);
+      return (c, v, i) -> ((TimeStampVector) v).set(i, int96Micros(c.getBinary()) * perMicro);
     }
     expect(file, type, file.getPrimitiveTypeName() == PrimitiveTypeName.INT64);
     LogicalTypeAnnotation logical = file.getLogicalTypeAnnotation();
@@ -170,18 +170,18 @@ final class ParquetDecoders {
   private static ValueReader scaledLong(long factor, boolean time) {
     if (factor == 1) {
       return time
-          ? (c, v, i) -> ((TimeMicroVector) v).setSafe(i, c.getLong())
-          : (c, v, i) -> ((TimeStampVector) v).setSafe(i, c.getLong());
+          ? (c, v, i) -> ((TimeMicroVector) v).set(i, c.getLong())
+          : (c, v, i) -> ((TimeStampVector) v).set(i, c.getLong());
     }
     if (factor > 1) {
       return time
-          ? (c, v, i) -> ((TimeMicroVector) v).setSafe(i, c.getLong() * factor)
-          : (c, v, i) -> ((TimeStampVector) v).setSafe(i, c.getLong() * factor);
+          ? (c, v, i) -> ((TimeMicroVector) v).set(i, c.getLong() * factor)
+          : (c, v, i) -> ((TimeStampVector) v).set(i, c.getLong() * factor);
     }
     long divisor = -factor;
     return time
-        ? (c, v, i) -> ((TimeMicroVector) v).setSafe(i, Math.floorDiv(c.getLong(), divisor))
-        : (c, v, i) -> ((TimeStampVector) v).setSafe(i, Math.floorDiv(c.getLong(), divisor));
+        ? (c, v, i) -> ((TimeMicroVector) v).set(i, Math.floorDiv(c.getLong(), divisor))
+        : (c, v, i) -> ((TimeStampVector) v).set(i, Math.floorDiv(c.getLong(), divisor));
   }
 
   private static long int96Micros(Binary value) {
@@ -202,9 +202,9 @@ final class ParquetDecoders {
     }
     switch (file.getPrimitiveTypeName()) {
       case INT32:
-        return (c, v, i) -> ((DecimalVector) v).setSafe(i, (long) c.getInteger());
+        return (c, v, i) -> ((DecimalVector) v).set(i, (long) c.getInteger());
       case INT64:
-        return (c, v, i) -> ((DecimalVector) v).setSafe(i, c.getLong());
+        return (c, v, i) -> ((DecimalVector) v).set(i, c.getLong());
       case FIXED_LEN_BYTE_ARRAY:
       case BINARY:
         return (c, v, i) -> ((DecimalVector) v).setBigEndianSafe(i, c.getBinary().getBytesUnsafe());

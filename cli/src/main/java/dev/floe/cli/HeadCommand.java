@@ -1,0 +1,109 @@
+package dev.floe.cli;
+
+import dev.floe.cli.ScanArguments.ResolvedScan;
+import dev.floe.cli.TableOptions.OpenTable;
+import dev.floe.cli.export.ValueText;
+import dev.floe.scan.RecordBatchStream;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.types.Types;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** Prints the first rows of a table as an aligned text table. */
+@Command(
+    name = "head",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = "Print the first rows of a table as an aligned text table.",
+    footer = {
+      "",
+      "Examples:",
+      "  floe head demo.events_parquet -n 5",
+      "  floe head demo.events_orc --select id,category,qty --filter \"category = 'beta'\""
+    })
+final class HeadCommand implements Callable<Integer> {
+  @ParentCommand Floe floe;
+
+  @Parameters(index = "0", paramLabel = "TABLE", description = TableOptions.TABLE_DESCRIPTION)
+  String table;
+
+  @Option(
+      names = {"-n", "--rows"},
+      paramLabel = "N",
+      defaultValue = "20",
+      description = "Rows to print (default: ${DEFAULT-VALUE}).")
+  int rows;
+
+  @Option(
+      names = "--max-width",
+      paramLabel = "CHARS",
+      defaultValue = "40",
+      description = "Cut longer cells (default: ${DEFAULT-VALUE}).")
+  int maxWidth;
+
+  @Mixin TableOptions tableOptions;
+  @Mixin ScanArguments scan;
+
+  @Override
+  public Integer call() throws Exception {
+    if (rows < 0) {
+      throw new UsageException("Invalid --rows: " + rows + ", expected >= 0");
+    }
+    if (maxWidth < 4) {
+      throw new UsageException("Invalid --max-width: " + maxWidth + ", expected >= 4");
+    }
+    long limit = scan.limit == null ? rows : Math.min(rows, scan.limit);
+    try (OpenTable open = tableOptions.open(table)) {
+      ResolvedScan resolved = scan.resolve(open.table(), limit);
+      try (BufferAllocator allocator = new RootAllocator();
+          RecordBatchStream batches =
+              resolved.open((int) Math.max(1, Math.min(limit, 10_000)), allocator)) {
+        TextTable text = collect(batches, maxWidth);
+        CommandIo io = floe.io();
+        io.out().print(text.render());
+        io.out().printf("(%,d %s)%n", text.rowCount(), text.rowCount() == 1 ? "row" : "rows");
+      }
+    }
+    return Floe.OK;
+  }
+
+  /** The stream's rows as a text table (the stream's limit bounds how many). */
+  static TextTable collect(RecordBatchStream batches, int maxWidth) {
+    Schema schema = batches.icebergSchema();
+    List<Types.NestedField> columns = schema.columns();
+    TextTable text = null;
+    for (VectorSchemaRoot batch : batches) {
+      ValueText[] values = new ValueText[columns.size()];
+      boolean[] numeric = new boolean[columns.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = ValueText.of(columns.get(i), batch.getVector(i));
+        numeric[i] = values[i].isNumeric();
+      }
+      if (text == null) {
+        text = new TextTable(names(columns), numeric, maxWidth);
+      }
+      for (int row = 0; row < batch.getRowCount(); row++) {
+        String[] cells = new String[values.length];
+        for (int i = 0; i < values.length; i++) {
+          cells[i] = values[i].text(row);
+        }
+        text.add(cells);
+      }
+    }
+    return text != null
+        ? text
+        : new TextTable(names(columns), new boolean[columns.size()], maxWidth);
+  }
+
+  private static List<String> names(List<Types.NestedField> columns) {
+    return columns.stream().map(Types.NestedField::name).toList();
+  }
+}

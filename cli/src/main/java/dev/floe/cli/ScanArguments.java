@@ -1,0 +1,168 @@
+package dev.floe.cli;
+
+import dev.floe.cli.filter.SqlFilter;
+import dev.floe.scan.DataScan;
+import dev.floe.scan.RecordBatchStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableScan;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
+import picocli.CommandLine.Option;
+
+/** What to read of a table: columns, filter, limit, snapshot; shared by plan, head and export. */
+final class ScanArguments {
+  @Option(
+      names = "--select",
+      split = ",",
+      paramLabel = "COLUMN",
+      description = "Columns to read, in output order (comma separated); _file and _pos allowed.")
+  List<String> columns;
+
+  @Option(
+      names = {"-f", "--filter"},
+      paramLabel = "SQL",
+      description = "Row filter in SQL, e.g. \"id < 100 AND category = 'beta' AND note IS NULL\".")
+  String filter;
+
+  @Option(names = "--limit", paramLabel = "ROWS", description = "Read at most ROWS rows.")
+  Long limit;
+
+  @Option(names = "--snapshot", paramLabel = "ID", description = "Read this snapshot.")
+  Long snapshotId;
+
+  @Option(
+      names = "--as-of",
+      paramLabel = "TIME",
+      description =
+          "Read the snapshot current at TIME: epoch milliseconds or ISO-8601 (2024-05-01,"
+              + " 2024-05-01T12:00:00Z; without offset: UTC).")
+  String asOf;
+
+  @Option(names = "--ref", paramLabel = "NAME", description = "Read the head of a branch or tag.")
+  String ref;
+
+  @Option(
+      names = "--ignore-case",
+      description = "Match column names in --select and --filter case-insensitively.")
+  boolean ignoreCase;
+
+  /** Resolves the options against the table: time travel, then the filter on that schema. */
+  ResolvedScan resolve(Table table, Long limitOverride) {
+    int chosen = (snapshotId != null ? 1 : 0) + (asOf != null ? 1 : 0) + (ref != null ? 1 : 0);
+    if (chosen > 1) {
+      throw new UsageException("Invalid options: choose one of --snapshot, --as-of and --ref");
+    }
+    DataScan data = DataScan.of(table).caseSensitive(!ignoreCase);
+    TableScan scan = table.newScan().caseSensitive(!ignoreCase);
+    try {
+      if (snapshotId != null) {
+        scan = scan.useSnapshot(snapshotId);
+        data = data.useSnapshot(snapshotId);
+      } else if (asOf != null) {
+        long millis = parseTime(asOf);
+        scan = scan.asOfTime(millis);
+        data = data.asOfTime(millis);
+      } else if (ref != null) {
+        scan = scan.useRef(ref);
+        data = data.useRef(ref);
+      }
+    } catch (IllegalArgumentException | ValidationException e) {
+      throw new UsageException(
+          "Invalid snapshot for table " + table.name() + ": " + e.getMessage(), e);
+    }
+    Expression expression = Expressions.alwaysTrue();
+    if (filter != null) {
+      expression = SqlFilter.parse(filter, scan.schema(), !ignoreCase);
+      scan = scan.filter(expression);
+      data = data.filter(expression);
+    }
+    if (columns != null) {
+      data = data.select(columns.toArray(new String[0]));
+    }
+    Long rows = limitOverride != null ? limitOverride : limit;
+    if (rows != null) {
+      try {
+        data = data.limit(rows);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage(), e);
+      }
+    }
+    return new ResolvedScan(table, data, scan, expression, rows);
+  }
+
+  static long parseTime(String text) {
+    String value = text.trim();
+    if (value.matches("-?\\d+")) {
+      return Long.parseLong(value);
+    }
+    try {
+      if (value.length() == 10) {
+        return LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+      }
+      String iso =
+          value.length() > 10 && value.charAt(10) == ' ' ? value.replaceFirst(" ", "T") : value;
+      try {
+        return OffsetDateTime.parse(iso).toInstant().toEpochMilli();
+      } catch (DateTimeParseException e) {
+        return LocalDateTime.parse(iso).toInstant(ZoneOffset.UTC).toEpochMilli();
+      }
+    } catch (DateTimeParseException e) {
+      throw new UsageException(
+          "Invalid --as-of: " + text + ", expected epoch milliseconds or an ISO-8601 time");
+    }
+  }
+
+  /**
+   * A scan resolved against its table: the Floe scan that streams, and the equivalent Iceberg scan
+   * that plans (for plan output and progress estimates).
+   */
+  /** Planned data files, their records (capped by the limit) and bytes. */
+  record PlannedSize(long files, long records, long bytes) {}
+
+  record ResolvedScan(
+      Table table, DataScan dataScan, TableScan tableScan, Expression filter, Long limit) {
+
+    /**
+     * Totals of the planned data files (record counts before deletes and residual filtering), read
+     * from manifests without opening a data file.
+     */
+    PlannedSize plannedSize() {
+      long files = 0;
+      long records = 0;
+      long bytes = 0;
+      try (CloseableIterable<FileScanTask> tasks = tableScan.planFiles()) {
+        for (FileScanTask task : tasks) {
+          files += 1;
+          records += task.file().recordCount();
+          bytes += task.length();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot plan table " + table.name(), e);
+      }
+      return new PlannedSize(files, limit == null ? records : Math.min(records, limit), bytes);
+    }
+
+    /**
+     * Opens the stream; option errors (bad column, batch size, filter binding) are usage errors.
+     */
+    RecordBatchStream open(int batchSize, BufferAllocator allocator) {
+      try {
+        return dataScan.toRecordBatches(batchSize, allocator);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.floe.cli;
+
+import dev.floe.cli.catalog.TableResolver;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.exceptions.NotFoundException;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * How a command finds its table: an identifier in the catalog ({@code db.events}) or a metadata
+ * file ({@code path/to/v3.metadata.json}, or the table directory of a Hadoop table), with location
+ * prefixes rewritten for tables whose files moved.
+ */
+final class TableOptions {
+  static final String TABLE_DESCRIPTION =
+      "Table identifier (db.events) or metadata file (path/to/v3.metadata.json, or a Hadoop"
+          + " table directory).";
+
+  @Mixin CatalogOptions catalog;
+
+  @Option(
+      names = "--rewrite-prefix",
+      paramLabel = "FROM=TO",
+      description =
+          "Read files under FROM from TO instead (tables whose files moved); repeatable, first"
+              + " match wins.")
+  Map<String, String> prefixes = new LinkedHashMap<>();
+
+  /** Opens the table, and the catalog when it comes from one; close it when done. */
+  OpenTable open(String reference) {
+    if (reference == null || reference.isBlank()) {
+      throw new UsageException("Invalid table: empty name");
+    }
+    if (TableResolver.isLocation(reference)) {
+      try {
+        return new OpenTable(TableResolver.load(reference, prefixes), null);
+      } catch (NotFoundException e) {
+        throw new UsageException("Cannot find table metadata " + reference, e);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage(), e);
+      }
+    }
+    Catalog opened = catalog.open();
+    try {
+      TableIdentifier id = TableIdentifier.parse(reference);
+      Table table = opened.loadTable(id);
+      return new OpenTable(TableResolver.withPrefixes(table, prefixes), opened);
+    } catch (NoSuchTableException e) {
+      closeQuietly(opened, e);
+      throw new UsageException(
+          "Table does not exist: " + reference + " (see 'floe tables' for the tables)", e);
+    } catch (RuntimeException e) {
+      closeQuietly(opened, e);
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(Catalog catalog, Throwable primary) {
+    if (catalog instanceof Closeable closeable) {
+      try {
+        closeable.close();
+      } catch (IOException | RuntimeException e) {
+        primary.addSuppressed(e);
+      }
+    }
+  }
+
+  /** A table and the catalog it was loaded from (null for metadata files). */
+  record OpenTable(Table table, Catalog catalog) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      if (catalog instanceof Closeable closeable) {
+        closeable.close();
+      }
+    }
+  }
+}

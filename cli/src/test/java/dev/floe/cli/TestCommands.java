@@ -1,0 +1,270 @@
+package dev.floe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.floe.fixtures.FixtureOptions;
+import dev.floe.fixtures.Fixtures;
+import dev.floe.fixtures.Warehouse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.io.CloseableIterable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** tables, head, plan, help, catalog configuration and the one-line errors. */
+class TestCommands {
+  @TempDir Path dir;
+
+  @ParameterizedTest(name = "floe {0} --help")
+  @ValueSource(strings = {"", "demo", "tables", "plan", "head", "export", "help"})
+  void everyCommandHasHelp(String command) {
+    Cli.Result result = command.isEmpty() ? Cli.run("--help") : Cli.run(command, "--help");
+    assertThat(result.exit()).as(result.toString()).isZero();
+    assertThat(result.out()).contains("Usage: floe").contains("--help");
+    assertThat(result.stderr()).isEmpty();
+  }
+
+  @Test
+  void noCommandIsAUsageError() {
+    Cli.Result result = Cli.run("export");
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.stderr().lines()).hasSize(1);
+    assertThat(result.stderr()).contains("Missing required parameter: 'TABLE'");
+  }
+
+  @Test
+  void tablesListsTheCatalog() {
+    Cli.Result result = run("tables");
+    assertThat(result.exit()).as(result.toString()).isZero();
+    assertThat(result.out().lines())
+        .containsExactly(
+            TestWarehouse.ALL_TYPES, TestWarehouse.DELETES_ORC, TestWarehouse.DELETES_V3);
+    Cli.Result namespace = run("tables", "db");
+    assertThat(namespace.out().lines()).hasSize(3);
+    Cli.Result missing = run("tables", "nope");
+    assertThat(missing.exit()).isEqualTo(2);
+  }
+
+  @Test
+  void headPrintsAnAlignedTable() {
+    Cli.Result result =
+        run("head", TestWarehouse.DELETES_ORC, "-n", "7", "--select", "id,category,note,amount");
+    assertThat(result.exit()).as(result.toString()).isZero();
+    List<String> lines = result.out().lines().toList();
+    assertThat(lines).hasSize(10);
+    assertThat(lines.get(0)).matches("id +\\| category \\| note +\\| amount");
+    assertThat(lines.get(1)).matches("-+-\\+-+-\\+-+-\\+-+");
+    assertThat(lines.get(9)).isEqualTo("(7 rows)");
+    int bar = lines.get(0).indexOf('|');
+    for (String line : lines.subList(2, 9)) {
+      assertThat(line.indexOf('|')).as(line).isEqualTo(bar);
+    }
+    assertThat(String.join("\n", lines)).contains("NULL");
+  }
+
+  @Test
+  void headHonoursFilterAndLimit() {
+    Cli.Result result =
+        run(
+            "head",
+            TestWarehouse.DELETES_ORC,
+            "--filter",
+            "category IS NULL AND qty >= 0",
+            "--select",
+            "category,qty",
+            "--limit",
+            "3");
+    assertThat(result.exit()).as(result.toString()).isZero();
+    List<String> rows = result.out().lines().toList().subList(2, 5);
+    assertThat(rows).allSatisfy(row -> assertThat(row).startsWith("NULL"));
+    assertThat(result.out()).endsWith("(3 rows)\n");
+  }
+
+  @Test
+  void planShowsFilesDeletesAndMemory() throws IOException {
+    Table table = TestWarehouse.load(TestWarehouse.DELETES_ORC);
+    int files = 0;
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+      for (FileScanTask ignored : tasks) {
+        files += 1;
+      }
+    }
+    Cli.Result result = run("plan", TestWarehouse.DELETES_ORC);
+    assertThat(result.exit()).as(result.toString()).isZero();
+    String out = result.out();
+    assertThat(out)
+        .contains("Table floe." + TestWarehouse.DELETES_ORC + " (format v2)")
+        .contains("position deletes")
+        .contains("equality deletes [3]")
+        .contains("Data files    " + files + " ")
+        .contains("Expected peak memory  ~");
+    assertThat(out.lines().filter(line -> line.startsWith("ORC "))).hasSize(files);
+    Cli.Result v3 = run("plan", TestWarehouse.DELETES_V3, "--filter", "category = 'beta'");
+    assertThat(v3.out()).contains("(format v3)").contains("deletion vector").contains("Filter ");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "head db.nope | 2 | Table does not exist: db.nope",
+        "head db.all_types --filter 'id <' | 2 | unexpected '<' at position 4",
+        "head db.all_types --filter 'id = 1 AND' | 2 | unexpected 'AND' at position 8",
+        "head db.all_types --filter 'id IN ()' | 2 | IN needs at least one value",
+        "head db.all_types --filter 'idd = 1' | 2 | unknown column 'idd' at position 1",
+        "head db.all_types --filter 'i = ''x''' | 2 | 'x' at position 5; it does not fit column i (int)",
+        "head db.all_types --select id,nope | 2 | Cannot find column 'nope'",
+        "head db.all_types --snapshot 42 | 2 | Invalid snapshot",
+        "head db.all_types --as-of yesterday | 2 | Invalid --as-of",
+        "head db.all_types --bogus | 2 | Unknown option: '--bogus'",
+        "export db.all_types --format xml - | 2 | Invalid --format: 'xml'",
+        "export db.all_types - | 2 | Missing --format",
+        "export db.all_types --format csv --batch-size 0 - | 2 | Invalid batch size: 0",
+        "export db.all_types --format parquet --compression lzo - | 2 | Invalid --compression",
+        "head missing/v1.metadata.json | 2 | Cannot find table metadata missing/v1.metadata.json",
+      })
+  void errorsAreOneLineWithTheirExitCode(String command, int exit, String message) {
+    List<String> args = new ArrayList<>();
+    for (String part : command.split(" (?=(?:[^']*'[^']*')*[^']*$)")) {
+      args.add(
+          part.startsWith("'") ? part.substring(1, part.length() - 1).replace("''", "'") : part);
+    }
+    args.addAll(Arrays.asList(TestWarehouse.catalogArgs()));
+    Cli.Result result = Cli.run(args.toArray(new String[0]));
+    assertThat(result.exit()).as(result.toString()).isEqualTo(exit);
+    assertThat(result.stderr().lines()).as(result.stderr()).hasSize(1);
+    assertThat(result.stderr())
+        .startsWith("floe " + args.get(0) + ": ")
+        .contains(message)
+        .doesNotContain("\tat ")
+        .doesNotContain("Exception:");
+    assertThat(result.stdout()).isEmpty();
+  }
+
+  @Test
+  void exportRefusesToReplaceAFileUnlessTold() throws IOException {
+    Path target = dir.resolve("out.csv");
+    Files.writeString(target, "keep");
+    Cli.Result refused = run("export", TestWarehouse.ALL_TYPES, "--out", target.toString());
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.stderr()).contains("pass --overwrite");
+    assertThat(Files.readString(target)).isEqualTo("keep");
+    Cli.Result replaced =
+        run("export", TestWarehouse.ALL_TYPES, "--out", target.toString(), "--overwrite", "-q");
+    assertThat(replaced.exit()).as(replaced.toString()).isZero();
+    assertThat(replaced.stderr()).isEmpty();
+    assertThat(Files.readString(target)).startsWith("id,b,i,l,f,d,");
+    Cli.Result noDirectory =
+        run("export", TestWarehouse.ALL_TYPES, "--out", dir.resolve("no/out.csv").toString());
+    assertThat(noDirectory.exit()).isEqualTo(2);
+    assertThat(noDirectory.stderr()).contains("no directory");
+  }
+
+  @Test
+  void binaryExportsRefuseATerminal() {
+    List<String> args = new ArrayList<>(List.of("export", TestWarehouse.ALL_TYPES));
+    args.addAll(Arrays.asList(TestWarehouse.catalogArgs()));
+    args.add("--format");
+    List<String> arrow = new ArrayList<>(args);
+    arrow.addAll(List.of("arrow", "-"));
+    Cli.Result refused = Cli.runOnTerminal(arrow.toArray(new String[0]));
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.stderr()).contains("Refusing to write arrow to a terminal");
+    List<String> csv = new ArrayList<>(args);
+    csv.addAll(List.of("csv", "--limit", "3", "-q", "-"));
+    Cli.Result text = Cli.runOnTerminal(csv.toArray(new String[0]));
+    assertThat(text.exit()).as(text.toString()).isZero();
+    assertThat(text.out().lines()).hasSize(4);
+  }
+
+  @Test
+  void theDefaultCatalogMustExistForReading() {
+    Path fresh = dir.resolve("fresh");
+    Cli.Result result = Cli.run("tables", "--warehouse", fresh.toString());
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.stderr()).contains("run 'floe demo'");
+    assertThat(fresh).doesNotExist();
+  }
+
+  @Test
+  void progressIsDrawnWhenAsked() {
+    Cli.Result quietByDefault = run("export", TestWarehouse.DELETES_ORC, "--format", "csv", "-");
+    assertThat(quietByDefault.stderr()).doesNotContain("\r");
+    Cli.Result forced =
+        run(
+            "export",
+            TestWarehouse.DELETES_ORC,
+            "--format",
+            "csv",
+            "--batch-size",
+            "10",
+            "--progress",
+            "-");
+    assertThat(forced.exit()).as(forced.toString()).isZero();
+    assertThat(forced.stderr()).contains("\r  exporting  ").contains(" rows").contains("%");
+    Cli.Result quiet =
+        run("export", TestWarehouse.DELETES_ORC, "--format", "csv", "--progress", "-q", "-");
+    assertThat(quiet.stderr()).isEmpty();
+  }
+
+  @Test
+  void catalogFromAPropertiesFile() throws IOException {
+    Path properties = dir.resolve("catalog.properties");
+    Files.writeString(
+        properties,
+        "type=jdbc\nuri=jdbc:sqlite:"
+            + TestWarehouse.dir().resolve("catalog.db")
+            + "\nwarehouse="
+            + TestWarehouse.dir()
+            + "\njdbc.schema-version=V1\n");
+    Cli.Result result = Cli.run("tables", "--catalog-config", properties.toString());
+    assertThat(result.exit()).as(result.toString()).isZero();
+    assertThat(result.out().lines()).contains(TestWarehouse.ALL_TYPES);
+    // a catalog name the tables were not created under sees none
+    Cli.Result other =
+        Cli.run("tables", "--catalog-config", properties.toString(), "--catalog-name", "other");
+    assertThat(other.out()).isEmpty();
+  }
+
+  @Test
+  void hadoopCatalogThroughFlags() throws IOException {
+    Path hadoop = dir.resolve("hadoop");
+    try (Warehouse home = Warehouse.hadoop(hadoop)) {
+      Fixtures.allTypes(
+          home.catalog(), TableIdentifier.parse("ns.t"), FixtureOptions.defaults().withRows(50));
+    }
+    Cli.Result result =
+        Cli.run(
+            "head",
+            "ns.t",
+            "--catalog-type",
+            "hadoop",
+            "--warehouse",
+            hadoop.toString(),
+            "-n",
+            "2");
+    assertThat(result.exit()).as(result.toString()).isZero();
+    assertThat(result.out()).contains("(2 rows)");
+    // the same table by its directory (version-hint.text) and with -C properties
+    Cli.Result byDirectory = Cli.run("head", hadoop.resolve("ns/t").toString(), "-n", "1");
+    assertThat(byDirectory.out()).contains("(1 row)");
+    Cli.Result byProperties = Cli.run("tables", "-C", "type=hadoop", "-C", "warehouse=" + hadoop);
+    assertThat(byProperties.out().lines()).containsExactly("ns.t");
+  }
+
+  private static Cli.Result run(String... args) {
+    List<String> all = new ArrayList<>(Arrays.asList(args));
+    all.addAll(Arrays.asList(TestWarehouse.catalogArgs()));
+    return Cli.run(all.toArray(new String[0]));
+  }
+}

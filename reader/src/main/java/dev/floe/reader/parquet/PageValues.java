@@ -1,0 +1,107 @@
+package dev.floe.reader.parquet;
+
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+
+/**
+ * The non-null values of one page (or of a dictionary), decoded into plain arrays: numbers as
+ * {@code long} (floats as their raw bits), byte arrays as slices of one backing array.
+ */
+final class PageValues {
+  long[] longs = new long[0];
+  int[] starts = new int[0];
+  int[] lengths = new int[0];
+  private int[] ids = new int[0];
+  private byte[] base;
+
+  byte[] bytes(int index) {
+    return base;
+  }
+
+  /** Reads {@code count} PLAIN-encoded values starting at {@code offset}. */
+  void readPlain(byte[] bytes, int offset, int count, PrimitiveTypeName physical, int typeLength) {
+    switch (physical) {
+      case INT32:
+      case FLOAT:
+        ensureLongs(count);
+        for (int i = 0; i < count; i++) {
+          longs[i] = PageDecoder.littleEndianInt(bytes, offset + 4 * i);
+        }
+        break;
+      case INT64:
+      case DOUBLE:
+        ensureLongs(count);
+        if (offset + (long) count * 8 > bytes.length) {
+          throw new IllegalStateException("Cannot decode 64-bit values past the page end");
+        }
+        java.nio.ByteBuffer.wrap(bytes, offset, count * 8)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+            .asLongBuffer()
+            .get(longs, 0, count);
+        break;
+      case BINARY:
+        ensureSlices(count);
+        int position = offset;
+        for (int i = 0; i < count; i++) {
+          int length = PageDecoder.littleEndianInt(bytes, position);
+          if (length < 0 || position + 4 + length > bytes.length) {
+            throw new IllegalStateException(
+                "Cannot decode a byte array value: length " + length + " past the page end");
+          }
+          starts[i] = position + 4;
+          lengths[i] = length;
+          position += 4 + length;
+        }
+        base = bytes;
+        break;
+      case FIXED_LEN_BYTE_ARRAY:
+        ensureSlices(count);
+        if (offset + (long) count * typeLength > bytes.length) {
+          throw new IllegalStateException("Cannot decode fixed-length values past the page end");
+        }
+        for (int i = 0; i < count; i++) {
+          starts[i] = offset + i * typeLength;
+          lengths[i] = typeLength;
+        }
+        base = bytes;
+        break;
+      default:
+        throw new IllegalStateException("Cannot decode PLAIN values of type " + physical);
+    }
+  }
+
+  /** Reads {@code count} dictionary ids and looks each up in {@code dictionary}. */
+  void readDictionaryIds(
+      byte[] bytes, int start, int end, int bitWidth, int count, PageValues dictionary) {
+    if (ids.length < count) {
+      ids = new int[count];
+    }
+    new HybridDecoder(bytes, start, end, bitWidth).read(ids, count);
+    if (dictionary.base == null) {
+      ensureLongs(count);
+      long[] entries = dictionary.longs;
+      for (int i = 0; i < count; i++) {
+        longs[i] = entries[ids[i]];
+      }
+    } else {
+      ensureSlices(count);
+      for (int i = 0; i < count; i++) {
+        starts[i] = dictionary.starts[ids[i]];
+        lengths[i] = dictionary.lengths[ids[i]];
+      }
+      base = dictionary.base;
+    }
+  }
+
+  private void ensureLongs(int count) {
+    if (longs.length < count) {
+      longs = new long[count];
+    }
+  }
+
+  private void ensureSlices(int count) {
+    if (starts.length < count) {
+      starts = new int[count];
+      lengths = new int[count];
+    }
+  }
+}
