@@ -23,6 +23,14 @@ final class CiSuite implements ParameterResolver {
   static final JvmLimits LIMITS = JvmLimits.preTouchedMib(128, 128, 96);
 
   static final int BATCH = 10_000;
+
+  /**
+   * What a streamed read may add to the RSS of a JVM that only loaded and planned the table (same
+   * flags, heap pre-touched): the Arrow allocator's limit. Measured: 25 to 50 MiB (reader classes,
+   * JIT code, codec buffers and a 10K-row batch). Anything that grew with the table would blow it.
+   */
+  static final long STREAMING_ALLOWANCE = 96 * MIB;
+
   static final long ROW_GROUP_BYTES = 4 * MIB;
 
   /** Enough rows for >= 3 x 128 MiB of Parquet (~37 B/row) and of ORC (~41 B/row). */
@@ -49,6 +57,15 @@ final class CiSuite implements ParameterResolver {
 
   /** ORC with 1 MiB stripes and deletion vectors. */
   static final TableSpec ORC_V3 = TableSpec.orc(SMALL_ROWS, MIB).withFormatVersion(3);
+
+  /** The peak RSS a streamed read must stay under: the baseline JVM's plus the allowance. */
+  static long rssBudget(MemorySuite suite) {
+    RunResult baseline = suite.run(suite.table(ORC_V3), ReadMode.BASELINE, 1, LIMITS);
+    if (baseline.status() != RunResult.Status.COMPLETED) {
+      throw new IllegalStateException("Cannot measure the JVM baseline: " + baseline.describe());
+    }
+    return baseline.peakRssBytes() + STREAMING_ALLOWANCE;
+  }
 
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(CiSuite.class);

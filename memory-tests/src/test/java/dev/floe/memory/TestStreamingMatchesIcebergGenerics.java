@@ -39,9 +39,7 @@ final class TestStreamingMatchesIcebergGenerics {
     assertThat(run.status()).as(run.describe()).isEqualTo(RunResult.Status.COMPLETED);
     assertThat(run.rows()).isEqualTo(reference.rows()).isEqualTo(table.metadataRows());
     assertThat(run.checksum()).isEqualTo(reference.checksum());
-    assertThat(run.peakRssBytes())
-        .as(run.describe())
-        .isLessThan(TestStreamingReadsTablesLargerThanHeap.RSS_BUDGET);
+    assertThat(run.peakRssBytes()).as(run.describe()).isLessThan(CiSuite.rssBudget(suite));
   }
 
   /** What a JVM costs before it reads a row: the floor under every figure in the report. */

@@ -14,12 +14,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @ExtendWith(CiSuite.class)
 final class TestStreamingReadsTablesLargerThanHeap {
-  /**
-   * -Xmx128m + 128 MiB of direct memory + what the JVM itself maps (~130 MiB for a JVM that only
-   * loads the table, see the baseline run), with no room for anything that grows with the table.
-   */
-  static final long RSS_BUDGET = 384 * CiSuite.MIB;
-
   @ParameterizedTest
   @EnumSource(
       value = FileFormat.class,
@@ -40,7 +34,11 @@ final class TestStreamingReadsTablesLargerThanHeap {
     assertThat(run.report().batches())
         .isGreaterThanOrEqualTo((run.rows() + CiSuite.BATCH - 1) / CiSuite.BATCH)
         .isLessThan(run.rows());
-    assertThat(run.peakRssBytes()).as(run.describe()).isLessThan(RSS_BUDGET);
+    assertThat(run.peakRssBytes()).as(run.describe()).isLessThan(CiSuite.rssBudget(suite));
+    // What the read actually needs: a 10K-row Arrow batch and, on the heap, one 4 MiB row group or
+    // stripe with its decoders.
+    assertThat(run.report().arrowPeakBytes()).isLessThan(8 * CiSuite.MIB);
+    assertThat(run.report().heapAfterGcPeakBytes()).isLessThan(64 * CiSuite.MIB);
     // The harness really watched the child: a sample every ~50 ms over the whole run.
     assertThat(run.samples().size())
         .isGreaterThan((int) (run.processMillis() / ChildJvm.SAMPLE_PERIOD.toMillis() / 2));
