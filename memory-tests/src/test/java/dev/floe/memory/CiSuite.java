@@ -46,7 +46,7 @@ final class CiSuite implements ParameterResolver {
     return new TableSpec(format, QUARTER_ROWS, ROW_GROUP_BYTES, 2);
   }
 
-  static final long SMALL_ROWS = 300_000;
+  static final long SMALL_ROWS = 200_000;
 
   /** ORC with a 4 KiB stripe target: the writer cuts a stripe at every 100-row check. */
   static final TableSpec TINY_STRIPES_ORC = TableSpec.orc(SMALL_ROWS, 4 * 1024);

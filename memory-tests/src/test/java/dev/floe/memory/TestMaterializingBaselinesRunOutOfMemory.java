@@ -36,7 +36,7 @@ final class TestMaterializingBaselinesRunOutOfMemory {
   }
 
   /**
-   * The baseline is a correct reader, not just a crash: where the table fits (300K rows, ~60 MiB of
+   * The baseline is a correct reader, not just a crash: where the table fits (200K rows, ~65 MiB of
    * Arrow), keeping every batch returns exactly IcebergGenerics' rows.
    */
   @Test
