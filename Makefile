@@ -1,7 +1,7 @@
 # Floe build entry points. Java 17 + Maven are the only prerequisites.
 MVN ?= mvn -B -ntp
 
-.PHONY: build test demo bench fmt clean
+.PHONY: build test demo bench fmt clean memory-test
 
 ## build: compile everything and produce bin/floe's classpath (no tests)
 build:
@@ -30,3 +30,12 @@ bench: build
 	java -Xmx2g --add-opens=java.base/java.nio=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
 	  -cp benchmarks/target/floe-benchmarks-0.1.0-SNAPSHOT.jar:$$(cat benchmarks/target/classpath.txt) \
 	  dev.floe.bench.ThroughputBenchmark $(BENCH_ROWS) $(BENCH_ROUNDS) benchmarks/target/tables
+
+## memory-test: full-size RSS suite, not in CI (150M-row Parquet and ORC tables, 4 sizes x 4 batch
+## sizes; the first run generates ~16 GB of tables into FLOE_MEMORY_TABLES and takes hours).
+## Report: memory-tests/target/memory-report-full/ (memory.md, rss.png).
+FLOE_MEMORY_TABLES ?= $(HOME)/.cache/floe-memory
+memory-test:
+	$(MVN) -pl memory-tests -am test -Dfloe.memory.full=true -Dfloe.memory.tables=$(FLOE_MEMORY_TABLES) \
+	  -Dfloe.memory.quiet=false -Dtest='dev.floe.memory.TestFullSizeBoundedMemory' \
+	  -Dsurefire.failIfNoSpecifiedTests=false
