@@ -80,6 +80,18 @@ final class MemorySuite implements AutoCloseable {
     return result;
   }
 
+  /** Reads {@code table} in a new child JVM even if the same read ran before; both are reported. */
+  synchronized RunResult rerun(CachedTable table, ReadMode mode, int batchSize, JvmLimits limits) {
+    ReadRequest request =
+        new ReadRequest(
+            table.warehouse(), table.identifier(), mode, batchSize, limits.allocatorBytes());
+    RunResult result = jvm.run(request, limits);
+    System.out.println("(repeated) " + result.describe());
+    runs.put(request + " " + limits + " #" + runs.size(), result);
+    writeReport();
+    return result;
+  }
+
   private void writeReport() {
     new MemoryReport(
             title,
