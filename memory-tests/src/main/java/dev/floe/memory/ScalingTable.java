@@ -26,7 +26,14 @@ final class ScalingTable {
    * @param referenceBatch the streaming batch size the ratio and bytes-per-row columns use
    */
   ScalingTable(List<CachedTable> tables, List<RunResult> runs, int referenceBatch) {
-    this.tables = List.copyOf(requireNonNull(tables, "tables is null"));
+    // Grouped by format, smallest table first, so a format's lines read as a scaling series.
+    this.tables =
+        requireNonNull(tables, "tables is null").stream()
+            .sorted(
+                Comparator.comparing((CachedTable table) -> table.spec().format().name())
+                    .reversed()
+                    .thenComparingLong(CachedTable::dataBytes))
+            .toList();
     this.runs = List.copyOf(requireNonNull(runs, "runs is null"));
     this.referenceBatch = referenceBatch;
   }

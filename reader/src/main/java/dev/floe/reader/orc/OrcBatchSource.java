@@ -2,6 +2,7 @@ package dev.floe.reader.orc;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.floe.arrow.Vectors;
 import dev.floe.reader.BatchSource;
 import dev.floe.reader.FileReadRequest;
 import java.io.IOException;
@@ -16,27 +17,43 @@ import org.apache.iceberg.orc.ORC;
 import org.apache.iceberg.orc.OrcBatchReader;
 import org.apache.iceberg.types.Types;
 import org.apache.orc.TypeDescription;
+import org.apache.orc.storage.ql.exec.vector.ColumnVector;
 import org.apache.orc.storage.ql.exec.vector.VectorizedRowBatch;
 
 /**
  * Streams an ORC data file into Arrow vectors. File handling — field-id / name-mapping schema
  * projection and type promotion, split bounds, stripe and row-group pruning through search
- * arguments built from the filter — is Iceberg's own ORC reader; this class converts each reused
- * {@link VectorizedRowBatch} it yields into the Arrow vectors, column by column. Decoder state is
- * one stripe's projected streams plus the one row batch.
+ * arguments built from the filter — is Iceberg's own ORC reader; this class converts the reused
+ * {@link VectorizedRowBatch} it yields into the Arrow vectors, column by column.
+ *
+ * <p>ORC decodes into on-heap row batches of at most {@link #MAX_ORC_BATCH_ROWS} rows, whatever the
+ * Arrow batch size: an Arrow batch of a million rows is filled from several row batches, and a row
+ * batch may be split between two Arrow batches. A second full-size copy of every batch on the heap
+ * (ORC's string readers allocate each batch's bytes afresh) is what made large batch sizes run out
+ * of heap. Decoder state is one stripe's projected streams plus the one small row batch.
  */
 public final class OrcBatchSource implements BatchSource {
+  /** Most rows ORC decodes at a time (ORC's own default is 1024, Iceberg's Spark reader 5000). */
+  static final int MAX_ORC_BATCH_ROWS = 4096;
+
   private final CloseableIterable<Integer> batches;
   private final CloseableIterator<Integer> iterator;
   private final ArrowBatchConverter converter;
+  private final List<FieldVector> vectors;
+  private final int batchRows;
+  private long firstPosition;
 
   private OrcBatchSource(
       CloseableIterable<Integer> batches,
       CloseableIterator<Integer> iterator,
-      ArrowBatchConverter converter) {
+      ArrowBatchConverter converter,
+      List<FieldVector> vectors,
+      int batchRows) {
     this.batches = batches;
     this.iterator = iterator;
     this.converter = converter;
+    this.vectors = vectors;
+    this.batchRows = batchRows;
   }
 
   /**
@@ -58,11 +75,10 @@ public final class OrcBatchSource implements BatchSource {
             .split(request.start(), request.length())
             .filter(request.residual())
             .caseSensitive(request.caseSensitive())
-            .recordsPerBatch(request.batchSize())
+            .recordsPerBatch(Math.min(request.batchSize(), MAX_ORC_BATCH_ROWS))
             .createBatchedReaderFunc(
                 readSchema -> {
-                  ArrowBatchConverter converter =
-                      new ArrowBatchConverter(readSchema, columns, vectors);
+                  ArrowBatchConverter converter = new ArrowBatchConverter(readSchema, columns);
                   created.set(converter);
                   return converter;
                 });
@@ -72,7 +88,7 @@ public final class OrcBatchSource implements BatchSource {
     CloseableIterable<Integer> batches = builder.build();
     try {
       CloseableIterator<Integer> iterator = batches.iterator(); // opens the file, reads the footer
-      return new OrcBatchSource(batches, iterator, created.get());
+      return new OrcBatchSource(batches, iterator, created.get(), vectors, request.batchSize());
     } catch (RuntimeException e) {
       try {
         batches.close();
@@ -83,25 +99,47 @@ public final class OrcBatchSource implements BatchSource {
     }
   }
 
+  /**
+   * Fills the vectors with up to the batch size of rows whose positions in the file are contiguous:
+   * row batches are appended until the Arrow batch is full or the next row batch does not follow on
+   * (ORC skipped row groups or stripes in between), which then starts the next call.
+   */
   @Override
   public int next() {
-    while (iterator.hasNext()) {
-      int rows = iterator.next();
-      if (rows > 0) {
-        return rows;
-      }
+    for (FieldVector vector : vectors) {
+      Vectors.prepare(vector, batchRows);
     }
-    return 0;
+    int filled = 0;
+    while (filled < batchRows) {
+      if (!converter.hasRemaining()) {
+        if (!iterator.hasNext()) {
+          break;
+        }
+        iterator.next(); // the converter takes the row batch
+        continue;
+      }
+      long position = converter.nextPosition();
+      if (filled == 0) {
+        firstPosition = position;
+      } else if (position != firstPosition + filled) {
+        break;
+      }
+      filled += converter.convert(vectors, filled, batchRows - filled);
+    }
+    for (FieldVector vector : vectors) {
+      vector.setValueCount(filled);
+    }
+    return filled;
   }
 
   @Override
   public long firstPosition() {
-    return converter.firstPosition;
+    return firstPosition;
   }
 
   @Override
   public String position() {
-    return "rows starting at " + converter.firstPosition;
+    return "rows starting at " + firstPosition;
   }
 
   @Override
@@ -111,14 +149,20 @@ public final class OrcBatchSource implements BatchSource {
     }
   }
 
-  /** Iceberg's batched-reader hook: converts one row batch into the Arrow vectors. */
+  /**
+   * Iceberg's batched-reader hook: holds on to the reused row batch Iceberg hands over and converts
+   * it into the Arrow vectors, possibly across several Arrow batches. Iceberg overwrites the row
+   * batch only when asked for the next one, which {@link #next} does once this one is used up.
+   */
   private static final class ArrowBatchConverter implements OrcBatchReader<Integer> {
     private final List<OrcColumnConverter> converters;
-    private final List<FieldVector> vectors;
-    private long firstPosition;
+    private final boolean[] flattened;
+    private VectorizedRowBatch batch;
+    private long batchPosition;
+    private long nextBatchPosition;
+    private int consumed;
 
-    ArrowBatchConverter(TypeDescription readSchema, Schema columns, List<FieldVector> vectors) {
-      this.vectors = vectors;
+    ArrowBatchConverter(TypeDescription readSchema, Schema columns) {
       this.converters = new ArrayList<>(columns.columns().size());
       List<TypeDescription> children = readSchema.getChildren();
       if (children.size() != columns.columns().size()) {
@@ -130,22 +174,61 @@ public final class OrcBatchSource implements BatchSource {
         Types.NestedField column = columns.columns().get(i);
         converters.add(OrcColumnConverter.create(children.get(i), column));
       }
-    }
-
-    @Override
-    public Integer read(VectorizedRowBatch batch) {
-      if (batch.selectedInUse) {
-        throw new IllegalStateException("Cannot read ORC row batches with a selection vector");
-      }
-      for (int i = 0; i < converters.size(); i++) {
-        converters.get(i).convert(batch.cols[i], vectors.get(i), batch.size);
-      }
-      return batch.size;
+      this.flattened = new boolean[converters.size()];
     }
 
     @Override
     public void setBatchContext(long batchOffsetInFile) {
-      this.firstPosition = batchOffsetInFile;
+      this.nextBatchPosition = batchOffsetInFile;
+    }
+
+    @Override
+    public Integer read(VectorizedRowBatch rowBatch) {
+      if (rowBatch.selectedInUse) {
+        throw new IllegalStateException("Cannot read ORC row batches with a selection vector");
+      }
+      for (int i = 0; i < converters.size(); i++) {
+        ColumnVector column = rowBatch.cols[i];
+        flattened[i] = column.isRepeating;
+        if (flattened[i]) {
+          column.flatten(false, null, rowBatch.size);
+        }
+      }
+      this.batch = rowBatch;
+      this.batchPosition = nextBatchPosition;
+      this.consumed = 0;
+      return rowBatch.size;
+    }
+
+    boolean hasRemaining() {
+      return batch != null && consumed < batch.size;
+    }
+
+    /** The file position of the next row not yet converted. */
+    long nextPosition() {
+      return batchPosition + consumed;
+    }
+
+    /**
+     * Converts up to {@code maxRows} of the rows not yet converted into rows starting at {@code at}
+     * of {@code vectors}.
+     *
+     * @return the number of rows converted
+     */
+    int convert(List<FieldVector> vectors, int at, int maxRows) {
+      int count = Math.min(maxRows, batch.size - consumed);
+      for (int i = 0; i < converters.size(); i++) {
+        converters.get(i).convert(batch.cols[i], consumed, count, vectors.get(i), at);
+      }
+      consumed += count;
+      if (consumed == batch.size) {
+        for (int i = 0; i < converters.size(); i++) {
+          if (flattened[i]) {
+            batch.cols[i].unFlatten();
+          }
+        }
+      }
+      return count;
     }
   }
 }

@@ -27,30 +27,30 @@ import org.apache.orc.storage.serde2.io.HiveDecimalWritable;
  * double share ORC vector classes, decimals are read at the table's precision).
  */
 abstract class OrcColumnConverter {
-  /** Writes rows {@code [0, rows)} of {@code source} into {@code vector}. */
-  final void convert(ColumnVector source, FieldVector vector, int rows) {
-    Vectors.prepare(vector, rows);
-    if (source.isRepeating) {
-      source.flatten(false, null, rows);
-    }
+  /**
+   * Writes rows {@code [from, from + count)} of {@code source} into rows {@code [at, at + count)}
+   * of {@code vector}, whose capacity the caller made room for. A repeating {@code source} must
+   * have been flattened. Variable-width values are appended after row {@code at - 1}'s.
+   */
+  final void convert(ColumnVector source, int from, int count, FieldVector vector, int at) {
+    long validity = vector.getValidityBuffer().memoryAddress();
     boolean[] isNull = source.noNulls ? null : source.isNull;
     if (isNull == null) {
-      Vectors.setAllValid(vector, rows);
+      Vectors.setBits(validity, at, count);
     } else {
-      Vectors.setValidity(vector, isNull, rows);
+      for (int i = 0; i < count; i++) {
+        Vectors.setBit(validity, at + i, !isNull[from + i]);
+      }
     }
-    copy(source, vector, rows, isNull);
-    if (source.isRepeating) {
-      source.unFlatten();
-    }
-    vector.setValueCount(rows);
+    copy(source, from, count, vector, at, isNull);
   }
 
   /**
-   * Copies the values of rows {@code [0, rows)}; rows where {@code isNull} (if not null) is true
-   * may be skipped or written with any value.
+   * Copies the values of rows {@code [from, from + count)} to rows {@code [at, at + count)}; rows
+   * where {@code isNull} (if not null) is true may be skipped or written with any value.
    */
-  abstract void copy(ColumnVector source, FieldVector vector, int rows, boolean[] isNull);
+  abstract void copy(
+      ColumnVector source, int from, int count, FieldVector vector, int at, boolean[] isNull);
 
   static OrcColumnConverter create(TypeDescription orcType, Types.NestedField column) {
     Type type = column.type();
@@ -87,57 +87,62 @@ abstract class OrcColumnConverter {
 
   private static final class Booleans extends OrcColumnConverter {
     @Override
-    void copy(ColumnVector source, FieldVector vector, int rows, boolean[] isNull) {
+    void copy(
+        ColumnVector source, int from, int count, FieldVector vector, int at, boolean[] isNull) {
       long[] values = ((LongColumnVector) source).vector;
       long address = vector.getDataBuffer().memoryAddress();
-      for (int i = 0; i < rows; i++) {
-        Vectors.setBit(address, i, values[i] != 0);
+      for (int i = 0; i < count; i++) {
+        Vectors.setBit(address, at + i, values[from + i] != 0);
       }
     }
   }
 
   private static final class Ints extends OrcColumnConverter {
     @Override
-    void copy(ColumnVector source, FieldVector vector, int rows, boolean[] isNull) {
+    void copy(
+        ColumnVector source, int from, int count, FieldVector vector, int at, boolean[] isNull) {
       long[] values = ((LongColumnVector) source).vector;
-      long address = vector.getDataBuffer().memoryAddress();
-      for (int i = 0; i < rows; i++) {
-        MemoryUtil.putInt(address + 4L * i, (int) values[i]);
+      long address = vector.getDataBuffer().memoryAddress() + 4L * at;
+      for (int i = 0; i < count; i++) {
+        MemoryUtil.putInt(address + 4L * i, (int) values[from + i]);
       }
     }
   }
 
   private static final class Longs extends OrcColumnConverter {
     @Override
-    void copy(ColumnVector source, FieldVector vector, int rows, boolean[] isNull) {
+    void copy(
+        ColumnVector source, int from, int count, FieldVector vector, int at, boolean[] isNull) {
       vector
           .getDataBuffer()
-          .nioBuffer(0, rows * Long.BYTES)
+          .nioBuffer((long) at * Long.BYTES, count * Long.BYTES)
           .order(ByteOrder.LITTLE_ENDIAN)
           .asLongBuffer()
-          .put(((LongColumnVector) source).vector, 0, rows);
+          .put(((LongColumnVector) source).vector, from, count);
     }
   }
 
   private static final class Doubles extends OrcColumnConverter {
     @Override
-    void copy(ColumnVector source, FieldVector vector, int rows, boolean[] isNull) {
+    void copy(
+        ColumnVector source, int from, int count, FieldVector vector, int at, boolean[] isNull) {
       vector
           .getDataBuffer()
-          .nioBuffer(0, rows * Double.BYTES)
+          .nioBuffer((long) at * Double.BYTES, count * Double.BYTES)
           .order(ByteOrder.LITTLE_ENDIAN)
           .asDoubleBuffer()
-          .put(((DoubleColumnVector) source).vector, 0, rows);
+          .put(((DoubleColumnVector) source).vector, from, count);
     }
   }
 
   private static final class Floats extends OrcColumnConverter {
     @Override
-    void copy(ColumnVector source, FieldVector vector, int rows, boolean[] isNull) {
+    void copy(
+        ColumnVector source, int from, int count, FieldVector vector, int at, boolean[] isNull) {
       double[] values = ((DoubleColumnVector) source).vector;
-      long address = vector.getDataBuffer().memoryAddress();
-      for (int i = 0; i < rows; i++) {
-        MemoryUtil.putInt(address + 4L * i, Float.floatToRawIntBits((float) values[i]));
+      long address = vector.getDataBuffer().memoryAddress() + 4L * at;
+      for (int i = 0; i < count; i++) {
+        MemoryUtil.putInt(address + 4L * i, Float.floatToRawIntBits((float) values[from + i]));
       }
     }
   }
@@ -150,16 +155,18 @@ abstract class OrcColumnConverter {
     }
 
     @Override
-    void copy(ColumnVector source, FieldVector vector, int rows, boolean[] isNull) {
+    void copy(
+        ColumnVector source, int from, int count, FieldVector vector, int at, boolean[] isNull) {
       TimestampColumnVector timestamps = (TimestampColumnVector) source;
-      long address = vector.getDataBuffer().memoryAddress();
-      for (int i = 0; i < rows; i++) {
+      long address = vector.getDataBuffer().memoryAddress() + 8L * at;
+      for (int i = 0; i < count; i++) {
+        int row = from + i;
         // the same arithmetic as Iceberg's generic ORC reader, so both agree everywhere
-        long seconds = Math.floorDiv(timestamps.time[i], 1_000L);
+        long seconds = Math.floorDiv(timestamps.time[row], 1_000L);
         long value =
             nanos
-                ? seconds * 1_000_000_000L + timestamps.nanos[i]
-                : seconds * 1_000_000L + Math.floorDiv(timestamps.nanos[i], 1_000);
+                ? seconds * 1_000_000_000L + timestamps.nanos[row]
+                : seconds * 1_000_000L + Math.floorDiv(timestamps.nanos[row], 1_000);
         MemoryUtil.putLong(address + 8L * i, value);
       }
     }
@@ -175,19 +182,22 @@ abstract class OrcColumnConverter {
     }
 
     @Override
-    void copy(ColumnVector source, FieldVector vector, int rows, boolean[] isNull) {
+    void copy(
+        ColumnVector source, int from, int count, FieldVector vector, int at, boolean[] isNull) {
       DecimalVector decimals = (DecimalVector) vector;
       long address = decimals.getDataBuffer().memoryAddress();
-      for (int i = 0; i < rows; i++) {
-        if (isNull != null && isNull[i]) {
+      for (int i = 0; i < count; i++) {
+        int row = from + i;
+        if (isNull != null && isNull[row]) {
           continue;
         }
+        int index = at + i;
         if (fitsLong) {
-          long unscaled = unscaledLong(source, i);
-          MemoryUtil.putLong(address + 16L * i, unscaled);
-          MemoryUtil.putLong(address + 16L * i + 8, unscaled >> 63);
+          long unscaled = unscaledLong(source, row);
+          MemoryUtil.putLong(address + 16L * index, unscaled);
+          MemoryUtil.putLong(address + 16L * index + 8, unscaled >> 63);
         } else {
-          decimals.set(i, bigDecimal(source, i));
+          decimals.set(index, bigDecimal(source, row));
         }
       }
     }
@@ -216,11 +226,14 @@ abstract class OrcColumnConverter {
 
   private static final class Bytes extends OrcColumnConverter {
     @Override
-    void copy(ColumnVector source, FieldVector vector, int rows, boolean[] isNull) {
+    void copy(
+        ColumnVector source, int from, int count, FieldVector vector, int at, boolean[] isNull) {
       BytesColumnVector bytes = (BytesColumnVector) source;
       BaseVariableWidthVector target = (BaseVariableWidthVector) vector;
-      long total = 0;
-      for (int i = 0; i < rows; i++) {
+      long offsets = target.getOffsetBuffer().memoryAddress();
+      int offset = at == 0 ? 0 : MemoryUtil.getInt(offsets + 4L * at);
+      long total = offset;
+      for (int i = from; i < from + count; i++) {
         if (isNull == null || !isNull[i]) {
           total += bytes.length[i];
         }
@@ -231,38 +244,40 @@ abstract class OrcColumnConverter {
       }
       Vectors.reserveData(target, total);
       long data = target.getDataBuffer().memoryAddress();
-      long offsets = target.getOffsetBuffer().memoryAddress();
-      int offset = 0;
-      MemoryUtil.putInt(offsets, 0);
-      for (int i = 0; i < rows; i++) {
-        if (isNull == null || !isNull[i]) {
-          int length = bytes.length[i];
-          MemoryUtil.copyToMemory(bytes.vector[i], bytes.start[i], data + offset, length);
+      MemoryUtil.putInt(offsets + 4L * at, offset);
+      for (int i = 0; i < count; i++) {
+        int row = from + i;
+        if (isNull == null || !isNull[row]) {
+          int length = bytes.length[row];
+          MemoryUtil.copyToMemory(bytes.vector[row], bytes.start[row], data + offset, length);
           offset += length;
         }
-        MemoryUtil.putInt(offsets + 4L * (i + 1), offset);
+        MemoryUtil.putInt(offsets + 4L * (at + i + 1), offset);
       }
-      target.setLastSet(rows - 1);
+      target.setLastSet(at + count - 1);
     }
   }
 
   private static final class FixedBytes extends OrcColumnConverter {
     @Override
-    void copy(ColumnVector source, FieldVector vector, int rows, boolean[] isNull) {
+    void copy(
+        ColumnVector source, int from, int count, FieldVector vector, int at, boolean[] isNull) {
       BytesColumnVector bytes = (BytesColumnVector) source;
       FixedSizeBinaryVector target = (FixedSizeBinaryVector) vector;
       int width = target.getByteWidth();
       long data = target.getDataBuffer().memoryAddress();
-      for (int i = 0; i < rows; i++) {
-        if (isNull != null && isNull[i]) {
+      for (int i = 0; i < count; i++) {
+        int row = from + i;
+        if (isNull != null && isNull[row]) {
           continue;
         }
-        if (bytes.length[i] != width) {
+        if (bytes.length[row] != width) {
           throw new IllegalStateException(
               String.format(
-                  "Invalid fixed-width value: %d bytes, expected %d", bytes.length[i], width));
+                  "Invalid fixed-width value: %d bytes, expected %d", bytes.length[row], width));
         }
-        MemoryUtil.copyToMemory(bytes.vector[i], bytes.start[i], data + (long) width * i, width);
+        MemoryUtil.copyToMemory(
+            bytes.vector[row], bytes.start[row], data + (long) width * (at + i), width);
       }
     }
   }
