@@ -31,7 +31,7 @@ bench: build
 	  -cp benchmarks/target/floe-benchmarks-0.1.0-SNAPSHOT.jar:$$(cat benchmarks/target/classpath.txt) \
 	  dev.floe.bench.ThroughputBenchmark $(BENCH_ROWS) $(BENCH_ROUNDS) benchmarks/target/tables
 
-## memory-test: full-size RSS suite, not in CI (150M-row Parquet and ORC tables, 4 sizes x 4 batch
+## memory-test: full-size RSS suite, not in CI (152M-row Parquet and ORC tables, >150M rows after deletes, 4 sizes x 4 batch
 ## sizes; the first run generates ~16 GB of tables into FLOE_MEMORY_TABLES and takes hours).
 ## Report: memory-tests/target/memory-report-full/ (memory.md, rss.png).
 FLOE_MEMORY_TABLES ?= $(HOME)/.cache/floe-memory
