@@ -25,11 +25,12 @@ clean:
 ## bench: side-by-side throughput (Floe vs IcebergGenerics vs iceberg-arrow ArrowReader / raw orc-core)
 BENCH_ROWS ?= 5000000
 BENCH_ROUNDS ?= 5
+BENCH_PARALLELISM ?= 2
 bench: build
 	$(MVN) -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 	java -Xmx2g --add-opens=java.base/java.nio=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
 	  -cp benchmarks/target/floe-benchmarks-0.1.0-SNAPSHOT.jar:$$(cat benchmarks/target/classpath.txt) \
-	  dev.floe.bench.ThroughputBenchmark $(BENCH_ROWS) $(BENCH_ROUNDS) benchmarks/target/tables
+	  dev.floe.bench.ThroughputBenchmark $(BENCH_ROWS) $(BENCH_ROUNDS) benchmarks/target/tables $(BENCH_PARALLELISM)
 
 ## memory-test: full-size RSS suite, not in CI (152M-row Parquet and ORC tables, >150M rows after deletes, 4 sizes x 4 batch
 ## sizes; the first run generates ~16 GB of tables into FLOE_MEMORY_TABLES and takes hours).

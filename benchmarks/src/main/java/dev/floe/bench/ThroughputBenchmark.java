@@ -55,6 +55,10 @@ public final class ThroughputBenchmark {
     long rows = args.length > 0 ? Long.parseLong(args[0]) : 5_000_000L;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     Path cache = Path.of(args.length > 2 ? args[2] : "benchmarks/target/tables");
+    int parallelism =
+        args.length > 3
+            ? Integer.parseInt(args[3])
+            : Math.max(2, Runtime.getRuntime().availableProcessors());
     Catalog catalog = Warehouse.hadoop(cache).catalog();
     for (FileFormat format : List.of(FileFormat.PARQUET, FileFormat.ORC)) {
       TableIdentifier id =
@@ -70,11 +74,12 @@ public final class ThroughputBenchmark {
                       .withRows(rows)
                       .withFormat(format)
                       .withRowGroupBytes(64L << 20));
-      run(table, format, rounds);
+      run(table, format, rounds, parallelism);
     }
   }
 
-  private static void run(Table table, FileFormat format, int rounds) throws Exception {
+  private static void run(Table table, FileFormat format, int rounds, int parallelism)
+      throws Exception {
     long noDeletes = lastSnapshotWithoutDeletes(table);
     Map<String, Mode> readers = new LinkedHashMap<>();
     readers.put("floe, with deletes", () -> floe(DataScan.of(table)));
@@ -88,6 +93,9 @@ public final class ThroughputBenchmark {
       readers.put("raw orc-core VectorizedRowBatch, no deletes", () -> rawOrc(table, noDeletes));
     }
     readers.put("IcebergGenerics, no deletes", () -> generics(table, noDeletes));
+    readers.put(
+        "floe, with deletes, " + parallelism + " files at once",
+        () -> floe(DataScan.of(table).parallelism(parallelism)));
 
     Map<String, List<Result>> results = new LinkedHashMap<>();
     readers.keySet().forEach(name -> results.put(name, new ArrayList<>()));
@@ -153,6 +161,11 @@ public final class ThroughputBenchmark {
         Locale.ROOT,
         "- floe no deletes / IcebergGenerics no deletes: %.2fx%n",
         medians.get(names.get(2)) / medians.get(names.get(4)));
+    System.out.printf(
+        Locale.ROOT,
+        "- %s / IcebergGenerics with deletes: %.2fx%n",
+        names.get(5),
+        medians.get(names.get(5)) / medians.get(names.get(1)));
   }
 
   private static long[] floe(DataScan scan) {

@@ -106,6 +106,23 @@ public final class DataScan {
   }
 
   /**
+   * Reads up to {@code files} data files at once, each on its own thread, and returns their batches
+   * in the same order as a scan reading one file at a time. Memory grows with it: each file being
+   * read holds its row group or stripe, its deletes and up to two batches. The default, 1, reads on
+   * the caller's thread.
+   *
+   * @param files 1 to {@value ScanPlan#MAX_PARALLELISM}
+   */
+  public DataScan parallelism(int files) {
+    if (files < 1 || files > ScanPlan.MAX_PARALLELISM) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Invalid parallelism: %d, expected 1 to %d files", files, ScanPlan.MAX_PARALLELISM));
+    }
+    return new DataScan(table, options.withParallelism(files));
+  }
+
+  /**
    * Plans this scan lazily and returns its rows as a stream of Arrow batches of 1 to {@code
    * batchSize} rows.
    *

@@ -39,6 +39,7 @@ public final class RecordBatchStream extends ArrowReader implements Iterable<Vec
   private CloseableIterable<FileScanTask> tasks;
   private CloseableIterator<FileScanTask> taskIterator;
   private FileTaskReader current;
+  private ParallelFiles parallel;
   private long remaining;
   private long rows;
   private long batches;
@@ -86,12 +87,14 @@ public final class RecordBatchStream extends ArrowReader implements Iterable<Vec
 
   /** Data files opened so far. */
   public long filesRead() {
-    return files;
+    return files + (parallel == null ? 0 : parallel.files());
   }
 
   /** Rows removed by position and equality deletes in the files read so far. */
   public long deletedRowsSoFar() {
-    return deletedRows + (current == null ? 0 : current.deletedRows());
+    return deletedRows
+        + (current == null ? 0 : current.deletedRows())
+        + (parallel == null ? 0 : parallel.deletedRows());
   }
 
   /**
@@ -110,27 +113,51 @@ public final class RecordBatchStream extends ArrowReader implements Iterable<Vec
     }
     VectorSchemaRoot root = getVectorSchemaRoot();
     try {
-      while (remaining > 0) {
-        if (current == null && !openNextFile(root)) {
-          break;
-        }
-        if (current.next()) {
-          int count = (int) Math.min(current.rowCount(), remaining);
-          root.setRowCount(count);
-          remaining -= count;
-          rows += count;
-          batches += 1;
+      if (plan.parallelism() > 1) {
+        if (remaining > 0 && loadFromParallelFiles(root)) {
           return true;
         }
-        closeCurrentFile();
+      } else {
+        while (remaining > 0) {
+          if (current == null && !openNextFile(root)) {
+            break;
+          }
+          if (current.next()) {
+            int count = (int) Math.min(current.rowCount(), remaining);
+            root.setRowCount(count);
+            remaining -= count;
+            rows += count;
+            batches += 1;
+            return true;
+          }
+          closeCurrentFile();
+        }
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | IOException e) {
       releaseSources(e);
       throw e;
     }
     root.setRowCount(0);
     releaseSources(null);
     return false;
+  }
+
+  private boolean loadFromParallelFiles(VectorSchemaRoot root) throws IOException {
+    if (parallel == null) {
+      this.parallel = new ParallelFiles(plan, arrowSchema, allocator);
+    }
+    int count = parallel.next(root);
+    if (count == 0) {
+      return false;
+    }
+    if (count > remaining) {
+      count = (int) remaining;
+      root.setRowCount(count);
+    }
+    remaining -= count;
+    rows += count;
+    batches += 1;
+    return true;
   }
 
   private boolean openNextFile(VectorSchemaRoot root) {
@@ -166,6 +193,22 @@ public final class RecordBatchStream extends ArrowReader implements Iterable<Vec
     } catch (RuntimeException e) {
       failure = e;
     }
+    if (parallel != null) {
+      try {
+        this.deletedRows += parallel.deletedRows();
+        this.files += parallel.files();
+        this.bytesRead += parallel.bytesRead();
+        parallel.close();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      } finally {
+        this.parallel = null;
+      }
+    }
     try {
       if (taskIterator != null) {
         taskIterator.close();
@@ -198,7 +241,7 @@ public final class RecordBatchStream extends ArrowReader implements Iterable<Vec
 
   @Override
   public long bytesRead() {
-    return bytesRead;
+    return bytesRead + (parallel == null ? 0 : parallel.bytesRead());
   }
 
   @Override

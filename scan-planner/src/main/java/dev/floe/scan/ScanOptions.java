@@ -17,6 +17,8 @@ import org.apache.iceberg.expressions.Expressions;
  * @param ref branch or tag to read, or null
  * @param limit maximum rows, or -1 for no limit
  * @param metadataColumns metadata columns to append, in order
+ * @param parallelism data files read at once, each on its own thread; 1 reads on the caller's
+ *     thread
  */
 public record ScanOptions(
     List<String> columns,
@@ -26,16 +28,18 @@ public record ScanOptions(
     Long asOfTimestampMillis,
     String ref,
     long limit,
-    List<String> metadataColumns) {
+    List<String> metadataColumns,
+    int parallelism) {
   public ScanOptions {
     columns = columns == null ? null : List.copyOf(columns);
     requireNonNull(filter, "filter is null");
     metadataColumns = List.copyOf(requireNonNull(metadataColumns, "metadataColumns is null"));
   }
 
-  /** All columns, no filter, case sensitive, the current snapshot, no limit. */
+  /** All columns, no filter, case sensitive, the current snapshot, no limit, one file at a time. */
   public static ScanOptions defaults() {
-    return new ScanOptions(null, Expressions.alwaysTrue(), true, null, null, null, -1, List.of());
+    return new ScanOptions(
+        null, Expressions.alwaysTrue(), true, null, null, null, -1, List.of(), 1);
   }
 
   public ScanOptions withColumns(List<String> newColumns) {
@@ -47,7 +51,8 @@ public record ScanOptions(
         asOfTimestampMillis,
         ref,
         limit,
-        metadataColumns);
+        metadataColumns,
+        parallelism);
   }
 
   public ScanOptions withFilter(Expression newFilter) {
@@ -59,7 +64,8 @@ public record ScanOptions(
         asOfTimestampMillis,
         ref,
         limit,
-        metadataColumns);
+        metadataColumns,
+        parallelism);
   }
 
   public ScanOptions withCaseSensitive(boolean newCaseSensitive) {
@@ -71,7 +77,8 @@ public record ScanOptions(
         asOfTimestampMillis,
         ref,
         limit,
-        metadataColumns);
+        metadataColumns,
+        parallelism);
   }
 
   public ScanOptions withSnapshotId(Long newSnapshotId) {
@@ -83,12 +90,21 @@ public record ScanOptions(
         asOfTimestampMillis,
         ref,
         limit,
-        metadataColumns);
+        metadataColumns,
+        parallelism);
   }
 
   public ScanOptions withAsOfTimestampMillis(Long newAsOf) {
     return new ScanOptions(
-        columns, filter, caseSensitive, snapshotId, newAsOf, ref, limit, metadataColumns);
+        columns,
+        filter,
+        caseSensitive,
+        snapshotId,
+        newAsOf,
+        ref,
+        limit,
+        metadataColumns,
+        parallelism);
   }
 
   public ScanOptions withRef(String newRef) {
@@ -100,7 +116,8 @@ public record ScanOptions(
         asOfTimestampMillis,
         newRef,
         limit,
-        metadataColumns);
+        metadataColumns,
+        parallelism);
   }
 
   public ScanOptions withLimit(long newLimit) {
@@ -112,7 +129,8 @@ public record ScanOptions(
         asOfTimestampMillis,
         ref,
         newLimit,
-        metadataColumns);
+        metadataColumns,
+        parallelism);
   }
 
   public ScanOptions withMetadataColumns(List<String> newMetadataColumns) {
@@ -124,6 +142,20 @@ public record ScanOptions(
         asOfTimestampMillis,
         ref,
         limit,
-        newMetadataColumns);
+        newMetadataColumns,
+        parallelism);
+  }
+
+  public ScanOptions withParallelism(int newParallelism) {
+    return new ScanOptions(
+        columns,
+        filter,
+        caseSensitive,
+        snapshotId,
+        asOfTimestampMillis,
+        ref,
+        limit,
+        metadataColumns,
+        newParallelism);
   }
 }

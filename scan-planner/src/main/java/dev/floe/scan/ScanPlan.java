@@ -30,14 +30,19 @@ final class ScanPlan {
   /** Largest batch accepted: Arrow's 32-bit offsets and sane memory use both end near here. */
   static final int MAX_BATCH_SIZE = 1 << 24;
 
+  /** Most data files read at once. */
+  static final int MAX_PARALLELISM = 256;
+
   private final TableScan scan;
   private final ReadContext context;
   private final long limit;
+  private final int parallelism;
 
-  private ScanPlan(TableScan scan, ReadContext context, long limit) {
+  private ScanPlan(TableScan scan, ReadContext context, long limit, int parallelism) {
     this.scan = scan;
     this.context = context;
     this.limit = limit;
+    this.parallelism = parallelism;
   }
 
   static ScanPlan create(Table table, ScanOptions options, int batchSize) {
@@ -45,6 +50,12 @@ final class ScanPlan {
       throw new IllegalArgumentException(
           String.format(
               "Invalid batch size: %d, expected 1 to %d rows", batchSize, MAX_BATCH_SIZE));
+    }
+    if (options.parallelism() < 1 || options.parallelism() > MAX_PARALLELISM) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Invalid parallelism: %d, expected 1 to %d files",
+              options.parallelism(), MAX_PARALLELISM));
     }
     TableScan scan = snapshotScan(table, options).caseSensitive(options.caseSensitive());
     Schema schema = scan.schema();
@@ -85,7 +96,7 @@ final class ScanPlan {
             batchSize,
             table.io(),
             nameMapping(table));
-    return new ScanPlan(scan, context, options.limit());
+    return new ScanPlan(scan, context, options.limit(), options.parallelism());
   }
 
   ReadContext context() {
@@ -94,6 +105,11 @@ final class ScanPlan {
 
   long limit() {
     return limit;
+  }
+
+  /** Data files read at once. */
+  int parallelism() {
+    return parallelism;
   }
 
   /** The columns handed to the user: the projection, then the metadata columns. */

@@ -90,15 +90,22 @@ final class Differential {
 
   /** Asserts Floe returns exactly the rows IcebergGenerics does, at the given batch size. */
   static void assertSameRows(Case scanCase, int batchSize) {
-    DataScan scan = scanCase.floeScan();
+    assertSameRows(scanCase, batchSize, 1);
+  }
+
+  /** The same, reading {@code parallelism} files at once. */
+  static void assertSameRows(Case scanCase, int batchSize, int parallelism) {
+    DataScan scan = scanCase.floeScan().parallelism(parallelism);
     Schema output = outputSchema(scan);
     List<String> expected = genericRows(scanCase, output);
     if (scanCase.filter() == null) {
       assertThat(expected).as("rows of %s (a test table must not be empty)", scanCase).isNotEmpty();
     }
     List<String> actual = floeRows(scan, batchSize);
-    assertThat(actual).as("%s batchSize=%d", scanCase, batchSize).hasSize(expected.size());
-    assertThat(actual).as("%s batchSize=%d", scanCase, batchSize).isEqualTo(expected);
+    String description =
+        String.format("%s batchSize=%d parallelism=%d", scanCase, batchSize, parallelism);
+    assertThat(actual).as(description).hasSize(expected.size());
+    assertThat(actual).as(description).isEqualTo(expected);
   }
 
   static Schema outputSchema(DataScan scan) {

@@ -1,0 +1,305 @@
+package dev.floe.scan;
+
+import dev.floe.FloeException;
+import dev.floe.reader.FileTaskReader;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.TransferPair;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.CloseableIterator;
+
+/**
+ * Reads up to {@code parallelism} data files at once, each on its own thread, and hands their
+ * batches to the consumer in plan order: every batch of the first file, then every batch of the
+ * second, and so on, exactly as reading one file at a time would.
+ *
+ * <p>The plan is consumed on the consumer's thread; a file is opened (and its deletes loaded) on
+ * its worker thread. Each file in flight owns a child allocator holding its decoder state, the
+ * batch being decoded and at most one finished batch waiting for the consumer; a finished batch's
+ * buffers move (Arrow transfer, no copy) into the consumer's root. So memory is {@code parallelism}
+ * times that of a one-file-at-a-time scan, plus one batch.
+ */
+final class ParallelFiles implements AutoCloseable {
+  private static final AtomicInteger STREAMS = new AtomicInteger();
+  private static final long STOP_WAIT_SECONDS = 60;
+
+  private final ScanPlan plan;
+  private final Schema arrowSchema;
+  private final BufferAllocator allocator;
+  private final ExecutorService workers;
+  private final ArrayDeque<FileSlot> slots = new ArrayDeque<>();
+  private CloseableIterable<FileScanTask> tasks;
+  private CloseableIterator<FileScanTask> taskIterator;
+  private boolean planExhausted;
+  private long files;
+  private long bytesRead;
+  private long deletedRows;
+
+  ParallelFiles(ScanPlan plan, Schema arrowSchema, BufferAllocator allocator) {
+    this.plan = plan;
+    this.arrowSchema = arrowSchema;
+    this.allocator = allocator;
+    this.workers = Executors.newFixedThreadPool(plan.parallelism(), threads(plan));
+  }
+
+  private static ThreadFactory threads(ScanPlan plan) {
+    String prefix = "floe-read-" + STREAMS.incrementAndGet() + "-";
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /**
+   * Moves the next batch into {@code root}.
+   *
+   * @return the batch's row count, 0 when every file is done
+   * @throws FloeException naming the table and file if a file cannot be read
+   * @throws InterruptedIOException if the consumer's thread is interrupted while waiting
+   */
+  int next(VectorSchemaRoot root) throws InterruptedIOException {
+    while (true) {
+      startFiles();
+      FileSlot head = slots.peekFirst();
+      if (head == null) {
+        return 0;
+      }
+      Handoff handoff;
+      try {
+        handoff = head.queue.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        InterruptedIOException interrupted =
+            new InterruptedIOException(
+                "Interrupted while reading table " + plan.context().tableName());
+        interrupted.initCause(e);
+        throw interrupted;
+      }
+      if (handoff.batch != null) {
+        return handoff.moveTo(root);
+      }
+      slots.removeFirst();
+      deletedRows += head.deletedRows;
+      head.allocator.close();
+      if (handoff.failure != null) {
+        throw handoff.failure;
+      }
+    }
+  }
+
+  /** Data files opened so far. */
+  long files() {
+    return files;
+  }
+
+  /** Bytes of the data file splits opened so far. */
+  long bytesRead() {
+    return bytesRead;
+  }
+
+  /** Rows removed by deletes in the files finished so far, plus those of files being read. */
+  long deletedRows() {
+    long inFlight = 0;
+    for (FileSlot slot : slots) {
+      inFlight += slot.deletedRows;
+    }
+    return deletedRows + inFlight;
+  }
+
+  private void startFiles() {
+    if (taskIterator == null) {
+      this.tasks = plan.planFiles();
+      this.taskIterator = tasks.iterator();
+    }
+    while (!planExhausted && slots.size() < plan.parallelism()) {
+      if (!taskIterator.hasNext()) {
+        planExhausted = true;
+        return;
+      }
+      FileScanTask task = taskIterator.next();
+      BufferAllocator fileAllocator =
+          allocator.newChildAllocator(
+              "floe-parallel-file " + task.file().location(), 0, allocator.getLimit());
+      FileSlot slot = new FileSlot(task, fileAllocator);
+      slots.addLast(slot);
+      files += 1;
+      bytesRead += task.length();
+      workers.execute(slot);
+    }
+  }
+
+  /**
+   * Stops every worker, releases every file and batch in flight and closes the plan.
+   *
+   * @throws FloeException if a worker does not stop or something cannot be released
+   */
+  @Override
+  public void close() {
+    for (FileSlot slot : slots) {
+      slot.cancelled = true;
+    }
+    workers.shutdownNow();
+    RuntimeException failure = null;
+    try {
+      if (!workers.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        failure =
+            new FloeException(
+                String.format(
+                    "Reader threads of table %s did not stop within %d s",
+                    plan.context().tableName(), STOP_WAIT_SECONDS));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failure = new FloeException("Interrupted while stopping reader threads", e);
+    }
+    if (failure == null) {
+      for (FileSlot slot : slots) {
+        Handoff left;
+        while ((left = slot.queue.poll()) != null) {
+          left.close();
+        }
+        try {
+          slot.allocator.close();
+        } catch (RuntimeException e) {
+          failure = add(failure, e);
+        }
+      }
+      slots.clear();
+    }
+    try {
+      if (taskIterator != null) {
+        taskIterator.close();
+      }
+      if (tasks != null) {
+        tasks.close();
+      }
+    } catch (IOException e) {
+      failure = add(failure, new UncheckedIOException(e));
+    } catch (RuntimeException e) {
+      failure = add(failure, e);
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static RuntimeException add(RuntimeException failure, RuntimeException next) {
+    if (failure == null) {
+      return next;
+    }
+    failure.addSuppressed(next);
+    return failure;
+  }
+
+  /** A finished batch, or the end of a file (batch null), possibly with its failure. */
+  private static final class Handoff {
+    private final VectorSchemaRoot batch;
+    private final RuntimeException failure;
+
+    private Handoff(VectorSchemaRoot batch, RuntimeException failure) {
+      this.batch = batch;
+      this.failure = failure;
+    }
+
+    /** Transfers the batch's buffers into {@code root}'s vectors and returns its row count. */
+    int moveTo(VectorSchemaRoot root) {
+      int rows = batch.getRowCount();
+      List<FieldVector> from = batch.getFieldVectors();
+      List<FieldVector> to = root.getFieldVectors();
+      for (int i = 0; i < from.size(); i++) {
+        from.get(i).makeTransferPair(to.get(i)).transfer();
+      }
+      root.setRowCount(rows);
+      batch.close();
+      return rows;
+    }
+
+    void close() {
+      if (batch != null) {
+        batch.close();
+      }
+    }
+  }
+
+  /** One data file in flight: read on a worker thread, handed over one batch at a time. */
+  private final class FileSlot implements Runnable {
+    private final FileScanTask task;
+    private final BufferAllocator allocator;
+    private final BlockingQueue<Handoff> queue = new ArrayBlockingQueue<>(1);
+    private volatile boolean cancelled;
+    private volatile long deletedRows;
+
+    FileSlot(FileScanTask task, BufferAllocator allocator) {
+      this.task = task;
+      this.allocator = allocator;
+    }
+
+    @Override
+    public void run() {
+      RuntimeException failure = null;
+      try (VectorSchemaRoot work = VectorSchemaRoot.create(arrowSchema, allocator);
+          FileTaskReader reader =
+              FileTaskReader.open(plan.context(), task, work.getFieldVectors(), allocator)) {
+        while (!cancelled && reader.next()) {
+          deletedRows = reader.deletedRows();
+          if (!hand(new Handoff(detach(work, reader.rowCount()), null))) {
+            return;
+          }
+        }
+        deletedRows = reader.deletedRows();
+      } catch (RuntimeException e) {
+        failure = e;
+      } catch (Error e) {
+        failure = new FloeException("Cannot read data file " + task.file().location(), e);
+      }
+      // the file and its buffers are released before the consumer learns the file is done
+      hand(new Handoff(null, failure));
+    }
+
+    /** Moves the decoded batch out of the reused vectors into a batch of its own. */
+    private VectorSchemaRoot detach(VectorSchemaRoot work, int rows) {
+      List<FieldVector> vectors = new ArrayList<>(work.getFieldVectors().size());
+      for (FieldVector vector : work.getFieldVectors()) {
+        TransferPair transfer = vector.getTransferPair(allocator);
+        transfer.transfer();
+        vectors.add((FieldVector) transfer.getTo());
+      }
+      VectorSchemaRoot batch = new VectorSchemaRoot(vectors);
+      batch.setRowCount(rows);
+      return batch;
+    }
+
+    /** Waits for room in the queue; false (and the handoff released) once the scan is closed. */
+    private boolean hand(Handoff handoff) {
+      try {
+        while (!cancelled) {
+          if (queue.offer(handoff, 100, TimeUnit.MILLISECONDS)) {
+            return true;
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      handoff.close();
+      return false;
+    }
+  }
+}
