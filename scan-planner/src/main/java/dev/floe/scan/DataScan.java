@@ -106,12 +106,14 @@ public final class DataScan {
   }
 
   /**
-   * Reads up to {@code files} data files at once, each on its own thread, and returns their batches
-   * in the same order as a scan reading one file at a time. Memory grows with it: each file being
-   * read holds its row group or stripe, its deletes and up to two batches. The default, 1, reads on
-   * the caller's thread.
+   * Reads up to {@code files} data files at once, each on its own thread (opening the file and
+   * loading its deletes included). Each batch still holds rows of one file, and a file's batches
+   * come in position order, but batches of different files interleave in the order they are
+   * finished. Memory grows with it: each file being read holds its row group or stripe, its deletes
+   * and up to two batches. The default, 1, reads one file after another on the caller's thread.
    *
    * @param files 1 to {@value ScanPlan#MAX_PARALLELISM}
+   * @throws IllegalArgumentException if {@code files} is out of range
    */
   public DataScan parallelism(int files) {
     if (files < 1 || files > ScanPlan.MAX_PARALLELISM) {

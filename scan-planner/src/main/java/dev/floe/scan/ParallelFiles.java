@@ -5,9 +5,10 @@ import dev.floe.reader.FileTaskReader;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -26,14 +27,16 @@ import org.apache.iceberg.io.CloseableIterator;
 
 /**
  * Reads up to {@code parallelism} data files at once, each on its own thread, and hands their
- * batches to the consumer in plan order: every batch of the first file, then every batch of the
- * second, and so on, exactly as reading one file at a time would.
+ * batches to the consumer as they are finished. Each batch holds rows of one file, and a file's
+ * batches arrive in position order, but batches of different files interleave: waiting for the
+ * files in plan order would need either unbounded buffering or workers idling behind the first
+ * file.
  *
- * <p>The plan is consumed on the consumer's thread; a file is opened (and its deletes loaded) on
- * its worker thread. Each file in flight owns a child allocator holding its decoder state, the
- * batch being decoded and at most one finished batch waiting for the consumer; a finished batch's
- * buffers move (Arrow transfer, no copy) into the consumer's root. So memory is {@code parallelism}
- * times that of a one-file-at-a-time scan, plus one batch.
+ * <p>The plan is consumed on the consumer's thread, in order; a file is opened (and its deletes
+ * loaded) on its worker thread. Each file in flight owns a child allocator holding its decoder
+ * state and the batch being decoded; finished batches wait in one queue of {@code parallelism}
+ * batches, and their buffers move (Arrow transfer, no copy) into the consumer's root. So memory is
+ * about {@code parallelism} times that of a one-file-at-a-time scan, plus one batch.
  */
 final class ParallelFiles implements AutoCloseable {
   private static final AtomicInteger STREAMS = new AtomicInteger();
@@ -43,7 +46,8 @@ final class ParallelFiles implements AutoCloseable {
   private final Schema arrowSchema;
   private final BufferAllocator allocator;
   private final ExecutorService workers;
-  private final ArrayDeque<FileSlot> slots = new ArrayDeque<>();
+  private final Set<FileSlot> slots = new LinkedHashSet<>();
+  private final BlockingQueue<Handoff> finished;
   private CloseableIterable<FileScanTask> tasks;
   private CloseableIterator<FileScanTask> taskIterator;
   private boolean planExhausted;
@@ -56,6 +60,7 @@ final class ParallelFiles implements AutoCloseable {
     this.arrowSchema = arrowSchema;
     this.allocator = allocator;
     this.workers = Executors.newFixedThreadPool(plan.parallelism(), threads(plan));
+    this.finished = new ArrayBlockingQueue<>(plan.parallelism());
   }
 
   private static ThreadFactory threads(ScanPlan plan) {
@@ -78,13 +83,12 @@ final class ParallelFiles implements AutoCloseable {
   int next(VectorSchemaRoot root) throws InterruptedIOException {
     while (true) {
       startFiles();
-      FileSlot head = slots.peekFirst();
-      if (head == null) {
+      if (slots.isEmpty()) {
         return 0;
       }
       Handoff handoff;
       try {
-        handoff = head.queue.take();
+        handoff = finished.take();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         InterruptedIOException interrupted =
@@ -96,9 +100,10 @@ final class ParallelFiles implements AutoCloseable {
       if (handoff.batch != null) {
         return handoff.moveTo(root);
       }
-      slots.removeFirst();
-      deletedRows += head.deletedRows;
-      head.allocator.close();
+      FileSlot done = handoff.slot;
+      slots.remove(done);
+      deletedRows += done.deletedRows;
+      done.allocator.close();
       if (handoff.failure != null) {
         throw handoff.failure;
       }
@@ -139,7 +144,7 @@ final class ParallelFiles implements AutoCloseable {
           allocator.newChildAllocator(
               "floe-parallel-file " + task.file().location(), 0, allocator.getLimit());
       FileSlot slot = new FileSlot(task, fileAllocator);
-      slots.addLast(slot);
+      slots.add(slot);
       files += 1;
       bytesRead += task.length();
       workers.execute(slot);
@@ -171,11 +176,11 @@ final class ParallelFiles implements AutoCloseable {
       failure = new FloeException("Interrupted while stopping reader threads", e);
     }
     if (failure == null) {
+      Handoff left;
+      while ((left = finished.poll()) != null) {
+        left.close();
+      }
       for (FileSlot slot : slots) {
-        Handoff left;
-        while ((left = slot.queue.poll()) != null) {
-          left.close();
-        }
         try {
           slot.allocator.close();
         } catch (RuntimeException e) {
@@ -209,12 +214,14 @@ final class ParallelFiles implements AutoCloseable {
     return failure;
   }
 
-  /** A finished batch, or the end of a file (batch null), possibly with its failure. */
+  /** A finished batch of a file, or the end of the file (batch null), possibly with its failure. */
   private static final class Handoff {
+    private final FileSlot slot;
     private final VectorSchemaRoot batch;
     private final RuntimeException failure;
 
-    private Handoff(VectorSchemaRoot batch, RuntimeException failure) {
+    private Handoff(FileSlot slot, VectorSchemaRoot batch, RuntimeException failure) {
+      this.slot = slot;
       this.batch = batch;
       this.failure = failure;
     }
@@ -243,7 +250,6 @@ final class ParallelFiles implements AutoCloseable {
   private final class FileSlot implements Runnable {
     private final FileScanTask task;
     private final BufferAllocator allocator;
-    private final BlockingQueue<Handoff> queue = new ArrayBlockingQueue<>(1);
     private volatile boolean cancelled;
     private volatile long deletedRows;
 
@@ -260,7 +266,7 @@ final class ParallelFiles implements AutoCloseable {
               FileTaskReader.open(plan.context(), task, work.getFieldVectors(), allocator)) {
         while (!cancelled && reader.next()) {
           deletedRows = reader.deletedRows();
-          if (!hand(new Handoff(detach(work, reader.rowCount()), null))) {
+          if (!hand(new Handoff(this, detach(work, reader.rowCount()), null))) {
             return;
           }
         }
@@ -268,10 +274,15 @@ final class ParallelFiles implements AutoCloseable {
       } catch (RuntimeException e) {
         failure = e;
       } catch (Error e) {
-        failure = new FloeException("Cannot read data file " + task.file().location(), e);
+        failure =
+            new FloeException(
+                String.format(
+                    "Cannot read table %s: file %s: %s",
+                    plan.context().tableName(), task.file().location(), e),
+                e);
       }
       // the file and its buffers are released before the consumer learns the file is done
-      hand(new Handoff(null, failure));
+      hand(new Handoff(this, null, failure));
     }
 
     /** Moves the decoded batch out of the reused vectors into a batch of its own. */
@@ -291,7 +302,7 @@ final class ParallelFiles implements AutoCloseable {
     private boolean hand(Handoff handoff) {
       try {
         while (!cancelled) {
-          if (queue.offer(handoff, 100, TimeUnit.MILLISECONDS)) {
+          if (finished.offer(handoff, 100, TimeUnit.MILLISECONDS)) {
             return true;
           }
         }

@@ -29,8 +29,10 @@ import org.apache.iceberg.io.CloseableIterator;
  * <p>Memory: the stream allocates from its own child of the caller's allocator. At any time it
  * holds the reused batch, one open data file (one Parquet row group's projected column chunks or
  * one ORC stripe's projected streams) and that file's deletes; never the plan of the whole table.
- * {@link #close()} at any point stops the work and releases every buffer and file handle; it is
- * idempotent. Not thread safe.
+ * With {@link DataScan#parallelism(int) parallelism} n, up to n files are open at once on worker
+ * threads, each with its own decoder state, deletes and batches in flight. {@link #close()} at any
+ * point stops the work and releases every buffer and file handle; it is idempotent. Not thread
+ * safe: one consumer thread calls it (worker threads, if any, are internal).
  */
 public final class RecordBatchStream extends ArrowReader implements Iterable<VectorSchemaRoot> {
   private final ScanPlan plan;
