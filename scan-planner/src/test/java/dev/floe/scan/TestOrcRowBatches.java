@@ -45,7 +45,8 @@ class TestOrcRowBatches {
           Types.NestedField.optional(2, "name", Types.StringType.get()),
           Types.NestedField.optional(3, "block", Types.IntegerType.get()),
           Types.NestedField.optional(4, "note", Types.StringType.get()),
-          Types.NestedField.optional(5, "price", Types.DecimalType.of(9, 2)));
+          Types.NestedField.optional(5, "price", Types.DecimalType.of(9, 2)),
+          Types.NestedField.optional(6, "flag", Types.BooleanType.get()));
 
   @TempDir static Path dir;
   private static Table table;
@@ -83,6 +84,7 @@ class TestOrcRowBatches {
         record.setField("block", (int) (id / 10_000));
         record.setField("note", id >= 12_000 && id < 18_000 ? null : "note-" + (id % 3));
         record.setField("price", java.math.BigDecimal.valueOf(id * 7 - 50_000, 2));
+        record.setField("flag", id % 11 == 0 ? null : id % 3 == 0);
         data.write(record);
       }
     }
@@ -109,7 +111,8 @@ class TestOrcRowBatches {
                   Expressions.lessThan("id", 26_500L))),
           Expressions.greaterThan("id", 14_321L),
           Expressions.equal("block", 1),
-          Expressions.isNull("note"));
+          Expressions.isNull("note"),
+          Expressions.equal("flag", true));
 
   @Test
   void returnsTheRowsIcebergGenericsReturnsAcrossRowBatchBoundaries() {

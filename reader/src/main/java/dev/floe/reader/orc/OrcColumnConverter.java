@@ -91,7 +91,21 @@ abstract class OrcColumnConverter {
         ColumnVector source, int from, int count, FieldVector vector, int at, boolean[] isNull) {
       long[] values = ((LongColumnVector) source).vector;
       long address = vector.getDataBuffer().memoryAddress();
-      for (int i = 0; i < count; i++) {
+      int i = 0;
+      while (i < count && ((at + i) & 7) != 0) {
+        Vectors.setBit(address, at + i, values[from + i] != 0);
+        i++;
+      }
+      // whole bytes: eight values at a time
+      for (; i + 8 <= count; i += 8) {
+        int bits = 0;
+        int row = from + i;
+        for (int bit = 0; bit < 8; bit++) {
+          bits |= (values[row + bit] != 0 ? 1 : 0) << bit;
+        }
+        MemoryUtil.putByte(address + ((at + i) >> 3), (byte) bits);
+      }
+      for (; i < count; i++) {
         Vectors.setBit(address, at + i, values[from + i] != 0);
       }
     }
@@ -225,6 +239,9 @@ abstract class OrcColumnConverter {
   }
 
   private static final class Bytes extends OrcColumnConverter {
+    /** Up to this many bytes, a plain loop beats a bulk memory copy call. */
+    private static final int SHORT_COPY = 32;
+
     @Override
     void copy(
         ColumnVector source, int from, int count, FieldVector vector, int at, boolean[] isNull) {
@@ -245,16 +262,40 @@ abstract class OrcColumnConverter {
       Vectors.reserveData(target, total);
       long data = target.getDataBuffer().memoryAddress();
       MemoryUtil.putInt(offsets + 4L * at, offset);
+      // Values that lie back to back in one array (ORC's direct encoding reads a batch's bytes
+      // into one array) are copied as one run; a copy call per short value is what costs.
+      byte[] runArray = null;
+      int runStart = 0;
+      int runLength = 0;
       for (int i = 0; i < count; i++) {
         int row = from + i;
         if (isNull == null || !isNull[row]) {
           int length = bytes.length[row];
-          MemoryUtil.copyToMemory(bytes.vector[row], bytes.start[row], data + offset, length);
+          byte[] array = bytes.vector[row];
+          int start = bytes.start[row];
+          if (array != runArray || start != runStart + runLength) {
+            copyRun(runArray, runStart, runLength, data + offset - runLength);
+            runArray = array;
+            runStart = start;
+            runLength = 0;
+          }
+          runLength += length;
           offset += length;
         }
         MemoryUtil.putInt(offsets + 4L * (at + i + 1), offset);
       }
+      copyRun(runArray, runStart, runLength, data + offset - runLength);
       target.setLastSet(at + count - 1);
+    }
+
+    private static void copyRun(byte[] array, int start, int length, long address) {
+      if (length > SHORT_COPY) {
+        MemoryUtil.copyToMemory(array, start, address, length);
+      } else {
+        for (int i = 0; i < length; i++) {
+          MemoryUtil.putByte(address + i, array[start + i]);
+        }
+      }
     }
   }
 
