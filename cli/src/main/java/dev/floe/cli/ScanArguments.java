@@ -54,6 +54,15 @@ final class ScanArguments {
   String ref;
 
   @Option(
+      names = "--parallelism",
+      paramLabel = "FILES",
+      defaultValue = "1",
+      description =
+          "Data files read at once, each on its own thread (default: ${DEFAULT-VALUE}). Above 1,"
+              + " rows of different files interleave and memory grows about FILES times.")
+  int parallelism;
+
+  @Option(
       names = "--ignore-case",
       description = "Match column names in --select and --filter case-insensitively.")
   boolean ignoreCase;
@@ -90,6 +99,11 @@ final class ScanArguments {
     }
     if (columns != null) {
       data = data.select(columns.toArray(new String[0]));
+    }
+    try {
+      data = data.parallelism(parallelism);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
     }
     Long rows = limitOverride != null ? limitOverride : limit;
     if (rows != null) {

@@ -130,6 +130,22 @@ class TestExportRoundTrip {
         expected);
   }
 
+  @Test
+  void parallelismReadsSeveralFilesAtOnceWithTheSameRows() throws Exception {
+    for (String table : List.of(TestWarehouse.DELETES_ORC, TestWarehouse.DELETES_V3)) {
+      ScanReference expected = ScanReference.of(TestWarehouse.load(table), scan -> scan);
+      assertSameRows(
+          "jsonl",
+          export(
+              table, "jsonl", true, expected.schema(), "--parallelism", "3", "--batch-size", "7"),
+          expected);
+    }
+    Cli.Result bad =
+        Cli.run(args(TestWarehouse.DELETES_ORC, "--format", "jsonl", "--parallelism", "0", "-"));
+    assertThat(bad.exit()).as(bad.toString()).isEqualTo(2);
+    assertThat(bad.stderr()).contains("Invalid parallelism: 0");
+  }
+
   /** The Parquet export read back with Iceberg's generic reader equals Iceberg's generic scan. */
   @Test
   void parquetEqualsIcebergGenerics() throws Exception {
