@@ -226,9 +226,6 @@ public final class OrcBatchSource implements BatchSource {
           if (flattened[i]) {
             batch.cols[i].unFlatten();
           }
-          // Iceberg creates the row batch; ORC decodes each next batch into whatever vector the
-          // batch holds, so a faster-to-read vector can take the column's place once used up.
-          batch.cols[i] = converters.get(i).preferredVector(batch.cols[i], batch.getMaxSize());
         }
       }
       return count;

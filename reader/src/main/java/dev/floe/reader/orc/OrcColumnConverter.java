@@ -52,14 +52,6 @@ abstract class OrcColumnConverter {
   abstract void copy(
       ColumnVector source, int from, int count, FieldVector vector, int at, boolean[] isNull);
 
-  /**
-   * A column vector that this converter reads faster than {@code current}, for ORC to decode the
-   * following row batches into, or {@code current} itself.
-   */
-  ColumnVector preferredVector(ColumnVector current, int maxRows) {
-    return current;
-  }
-
   static OrcColumnConverter create(TypeDescription orcType, Types.NestedField column) {
     Type type = column.type();
     switch (type.typeId()) {
@@ -195,24 +187,10 @@ abstract class OrcColumnConverter {
   }
 
   private static final class Decimals extends OrcColumnConverter {
-    private final int precision;
     private final int scale;
     private final boolean fitsLong;
 
-    /**
-     * Up to 18 digits, ORC decodes straight into the longs of a {@link Decimal64ColumnVector}; into
-     * a {@link DecimalColumnVector} it builds a {@code HiveDecimalWritable} per value.
-     */
-    @Override
-    ColumnVector preferredVector(ColumnVector current, int maxRows) {
-      if (fitsLong && current.getClass() == DecimalColumnVector.class) {
-        return new Decimal64ColumnVector(maxRows, precision, scale);
-      }
-      return current;
-    }
-
     Decimals(Types.DecimalType type) {
-      this.precision = type.precision();
       this.scale = type.scale();
       this.fitsLong = type.precision() <= 18;
     }
