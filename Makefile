@@ -33,7 +33,7 @@ bench: build
 	  dev.floe.bench.ThroughputBenchmark $(BENCH_ROWS) $(BENCH_ROUNDS) benchmarks/target/tables $(BENCH_PARALLELISM)
 
 ## memory-test: full-size RSS suite, not in CI (152M-row Parquet and ORC tables, >150M rows after deletes, 4 sizes x 4 batch
-## sizes; the first run generates ~16 GB of tables into FLOE_MEMORY_TABLES and takes hours).
+## sizes; the first run generates ~14 GB of tables into FLOE_MEMORY_TABLES, ~1 h on 2 cores).
 ## Report: memory-tests/target/memory-report-full/ (memory.md, rss.png).
 FLOE_MEMORY_TABLES ?= $(HOME)/.cache/floe-memory
 memory-test:
