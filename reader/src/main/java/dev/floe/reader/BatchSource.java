@@ -1,6 +1,9 @@
 package dev.floe.reader;
 
 import java.io.Closeable;
+import java.io.IOException;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.CloseableIterator;
 
 /**
  * Decodes one data file, batch by batch, into the read vectors it was opened with. One
@@ -21,4 +24,21 @@ public interface BatchSource extends Closeable {
 
   /** Where the last batch came from, for error messages, e.g. "row group at row 4096". */
   String position();
+
+  /**
+   * Opens the iterator of a format reader's batches, which opens the file and reads its footer; if
+   * that fails, {@code batches} is closed before the failure propagates.
+   */
+  static <T> CloseableIterator<T> openIterator(CloseableIterable<T> batches) {
+    try {
+      return batches.iterator();
+    } catch (RuntimeException e) {
+      try {
+        batches.close();
+      } catch (IOException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
 }

@@ -86,17 +86,8 @@ public final class OrcBatchSource implements BatchSource {
       builder.withNameMapping(request.nameMapping());
     }
     CloseableIterable<Integer> batches = builder.build();
-    try {
-      CloseableIterator<Integer> iterator = batches.iterator(); // opens the file, reads the footer
-      return new OrcBatchSource(batches, iterator, created.get(), vectors, request.batchSize());
-    } catch (RuntimeException e) {
-      try {
-        batches.close();
-      } catch (IOException | RuntimeException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
+    CloseableIterator<Integer> iterator = BatchSource.openIterator(batches);
+    return new OrcBatchSource(batches, iterator, created.get(), vectors, request.batchSize());
   }
 
   /**

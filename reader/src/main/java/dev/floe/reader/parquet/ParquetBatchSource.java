@@ -76,17 +76,8 @@ public final class ParquetBatchSource implements BatchSource {
       builder.withNameMapping(request.nameMapping());
     }
     CloseableIterable<Integer> batches = builder.build();
-    try {
-      CloseableIterator<Integer> iterator = batches.iterator(); // opens the file, reads the footer
-      return new ParquetBatchSource(batches, iterator, created.get());
-    } catch (RuntimeException e) {
-      try {
-        batches.close();
-      } catch (IOException | RuntimeException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
+    CloseableIterator<Integer> iterator = BatchSource.openIterator(batches);
+    return new ParquetBatchSource(batches, iterator, created.get());
   }
 
   @Override
