@@ -103,7 +103,14 @@ final class ParallelFiles implements AutoCloseable {
       FileSlot done = handoff.slot;
       slots.remove(done);
       deletedRows += done.deletedRows;
-      done.allocator.close();
+      try {
+        done.allocator.close();
+      } catch (RuntimeException e) {
+        if (handoff.failure == null) {
+          throw e;
+        }
+        handoff.failure.addSuppressed(e); // the read failure is the one to report
+      }
       if (handoff.failure != null) {
         throw handoff.failure;
       }
