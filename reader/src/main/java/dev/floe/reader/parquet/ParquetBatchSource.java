@@ -12,9 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.hadoop.HadoopInputFile;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.CloseableIterator;
+import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.parquet.VectorizedReader;
 import org.apache.iceberg.types.Types;
@@ -32,6 +35,8 @@ import org.apache.parquet.schema.MessageType;
  * are contiguous in the file.
  */
 public final class ParquetBatchSource implements BatchSource {
+  private static final String VERIFY_PAGE_CHECKSUMS = "parquet.page.verify-checksum.enabled";
+
   private final CloseableIterable<Integer> batches;
   private final CloseableIterator<Integer> iterator;
   private final ArrowBatchReader reader;
@@ -59,7 +64,7 @@ public final class ParquetBatchSource implements BatchSource {
     requireNonNull(vectors, "vectors is null");
     AtomicReference<ArrowBatchReader> created = new AtomicReference<>();
     Parquet.ReadBuilder builder =
-        Parquet.read(request.inputFile())
+        Parquet.read(verifyingPageChecksums(request.inputFile()))
             .project(columns)
             .split(request.start(), request.length())
             .filter(request.residual())
@@ -80,6 +85,24 @@ public final class ParquetBatchSource implements BatchSource {
     return new ParquetBatchSource(batches, iterator, created.get());
   }
 
+  /**
+   * The file, set up so parquet-mr checks each page's CRC before decoding it. Parquet writers
+   * (parquet-mr since 1.12, so Iceberg's and Spark's) store a CRC32 of every page, but parquet-mr
+   * reads without checking it unless asked, so a damaged page whose compression carries no checksum
+   * of its own (zstd and snappy frames, uncompressed pages) decodes into wrong values without an
+   * error. parquet-mr takes the switch only from a Hadoop file's configuration; other files are
+   * read as they are. Pages written without a CRC are not checked.
+   */
+  static InputFile verifyingPageChecksums(InputFile file) {
+    if (!(file instanceof HadoopInputFile hadoop) || hadoop.nativeCryptoParameters() != null) {
+      return file;
+    }
+    Configuration conf = new Configuration(hadoop.getConf());
+    conf.setBoolean(VERIFY_PAGE_CHECKSUMS, true);
+    return HadoopInputFile.fromPath(
+        hadoop.getPath(), hadoop.getLength(), hadoop.getFileSystem(), conf);
+  }
+
   @Override
   public int next() {
     if (!iterator.hasNext()) {
@@ -95,7 +118,14 @@ public final class ParquetBatchSource implements BatchSource {
 
   @Override
   public String position() {
-    return reader.rowGroupStart < 0 ? "footer" : "row group at row " + reader.rowGroupStart;
+    if (reader.rowGroupStart < 0) {
+      return "first row group";
+    }
+    // Iceberg reads (and checks) a row group's pages before handing it over, so a failure after
+    // the current row group's last row is in the row group read next.
+    return reader.nextPosition < reader.rowGroupEnd
+        ? "row group at row " + reader.rowGroupStart
+        : "row group after row " + (reader.rowGroupEnd - 1);
   }
 
   @Override
@@ -111,6 +141,7 @@ public final class ParquetBatchSource implements BatchSource {
     private final List<ColumnFill> fills;
     private final List<FieldVector> vectors;
     private long rowGroupStart = -1;
+    private long rowGroupEnd = -1;
     private long firstPosition;
     private long nextPosition;
 
@@ -169,6 +200,7 @@ public final class ParquetBatchSource implements BatchSource {
               .getRowIndexOffset()
               .orElseThrow(
                   () -> new IllegalStateException("Cannot find the row index of a row group"));
+      this.rowGroupEnd = rowGroupStart + pages.getRowCount();
       this.nextPosition = rowGroupStart;
       for (AdaptiveDecoder decoder : decoders) {
         decoder.startRowGroup(pages, metadata);
