@@ -247,7 +247,7 @@ public final class FileTaskReader implements Closeable {
               task.deletes(),
               context.tableSchema(),
               context.expectedSchema(),
-              task.residual(),
+              context.residual(task),
               context.caseSensitive(),
               context.io());
       Schema readSchema = selector.readSchema();

@@ -4,13 +4,14 @@ import dev.floe.reader.orc.OrcBatchSource;
 import dev.floe.reader.parquet.ParquetBatchSource;
 import java.util.List;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.exceptions.ValidationException;
-import org.apache.iceberg.expressions.Binder;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.InputFile;
+import org.apache.iceberg.types.Type;
 
 /** Picks the {@link BatchSource} of a data file's format. */
 final class Formats {
@@ -25,7 +26,8 @@ final class Formats {
             input,
             task.start(),
             task.length(),
-            pruningFilter(task.residual(), fileColumns, context.caseSensitive()),
+            pruningFilter(
+                context.residual(task), fileColumns, context.caseSensitive(), task.file().format()),
             context.caseSensitive(),
             batchRows(context, task),
             context.nameMapping());
@@ -47,18 +49,27 @@ final class Formats {
 
   /**
    * The residual, for pruning row groups / stripes, if it only references columns read from the
-   * file; otherwise no pruning (the residual is still applied to every row afterwards).
+   * file and the format can prune on them; otherwise no pruning (the residual is still applied to
+   * every row afterwards).
    */
   private static Expression pruningFilter(
-      Expression residual, Schema fileColumns, boolean caseSensitive) {
+      Expression residual, Schema fileColumns, boolean caseSensitive, FileFormat format) {
     if (residual == null || residual.equals(Expressions.alwaysTrue())) {
       return Expressions.alwaysTrue();
     }
+    boolean nanos;
     try {
-      Binder.bind(fileColumns.asStruct(), residual, caseSensitive);
-      return residual;
+      nanos =
+          FilterColumns.refersToType(
+              fileColumns, residual, caseSensitive, Type.TypeID.TIMESTAMP_NANO);
     } catch (ValidationException e) {
+      return Expressions.alwaysTrue(); // refers to columns the file is not read for
+    }
+    if (nanos && format == FileFormat.ORC) {
+      // Iceberg 1.11 cannot turn a predicate on timestamp_ns / timestamptz_ns into an ORC search
+      // argument: it throws instead of leaving the predicate out.
       return Expressions.alwaysTrue();
     }
+    return residual;
   }
 }

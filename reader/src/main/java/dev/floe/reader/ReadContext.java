@@ -3,7 +3,10 @@ package dev.floe.reader;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.ResidualEvaluator;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.mapping.NameMapping;
 
@@ -19,6 +22,8 @@ import org.apache.iceberg.mapping.NameMapping;
  * @param batchSize maximum rows per batch
  * @param io opens data and delete files
  * @param nameMapping for files written without field ids; may be null
+ * @param rowFilter the scan's whole filter when Iceberg planned the tasks with a weaker one (their
+ *     residuals are then too weak); null when each task's residual is the filter left to apply
  */
 public record ReadContext(
     String tableName,
@@ -29,7 +34,8 @@ public record ReadContext(
     boolean caseSensitive,
     int batchSize,
     FileIO io,
-    NameMapping nameMapping) {
+    NameMapping nameMapping,
+    Expression rowFilter) {
   public ReadContext {
     requireNonNull(tableName, "tableName is null");
     requireNonNull(tableSchema, "tableSchema is null");
@@ -40,5 +46,14 @@ public record ReadContext(
     if (batchSize <= 0) {
       throw new IllegalArgumentException("Invalid batch size: " + batchSize + ", expected > 0");
     }
+  }
+
+  /** The filter every row of the task's file must still pass. */
+  public Expression residual(FileScanTask task) {
+    if (rowFilter == null) {
+      return task.residual();
+    }
+    return ResidualEvaluator.of(task.spec(), rowFilter, caseSensitive)
+        .residualFor(task.file().partition());
   }
 }
