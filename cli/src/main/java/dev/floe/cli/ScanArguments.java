@@ -1,6 +1,7 @@
 package dev.floe.cli;
 
 import dev.floe.cli.filter.SqlFilter;
+import dev.floe.reader.FilterColumns;
 import dev.floe.scan.DataScan;
 import dev.floe.scan.RecordBatchStream;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Type;
 import picocli.CommandLine.Option;
 
 /** What to read of a table: columns, filter, limit, snapshot; shared by plan, head and export. */
@@ -94,7 +96,11 @@ final class ScanArguments {
     Expression expression = Expressions.alwaysTrue();
     if (filter != null) {
       expression = SqlFilter.parse(filter, scan.schema(), !ignoreCase);
-      scan = scan.filter(expression);
+      // Plan as DataScan does: predicates on nanosecond timestamps do not prune (see ScanPlan).
+      scan =
+          scan.filter(
+              FilterColumns.withoutPredicatesOn(
+                  scan.schema(), expression, !ignoreCase, Type.TypeID.TIMESTAMP_NANO));
       data = data.filter(expression);
     }
     if (columns != null) {

@@ -17,11 +17,7 @@ import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.TableScan;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Binder;
-import org.apache.iceberg.expressions.BoundPredicate;
 import org.apache.iceberg.expressions.Expression;
-import org.apache.iceberg.expressions.ExpressionVisitors;
-import org.apache.iceberg.expressions.Expressions;
-import org.apache.iceberg.expressions.UnboundPredicate;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.mapping.NameMapping;
 import org.apache.iceberg.mapping.NameMappingParser;
@@ -174,65 +170,10 @@ final class ScanPlan {
    * (apache/iceberg#16922, fixed after 1.11), and planning would then skip files that hold matching
    * rows. The bounds are in the manifests, so files written before the fix keep them. Such
    * predicates are left to the per-row filter, at the cost of file and partition pruning on them.
-   * Negations are pushed down first, so dropping a predicate only ever keeps more files.
    */
   static Expression planningFilter(Expression filter, Schema schema, boolean caseSensitive) {
-    if (!FilterColumns.refersToType(schema, filter, caseSensitive, Type.TypeID.TIMESTAMP_NANO)) {
-      return filter;
-    }
-    return ExpressionVisitors.visit(
-        Expressions.rewriteNot(filter), new WithoutNanosecondPredicates(schema, caseSensitive));
-  }
-
-  /** Replaces predicates on nanosecond timestamps by true, in a filter without negations. */
-  private static final class WithoutNanosecondPredicates
-      extends ExpressionVisitors.ExpressionVisitor<Expression> {
-    private final Schema schema;
-    private final boolean caseSensitive;
-
-    WithoutNanosecondPredicates(Schema schema, boolean caseSensitive) {
-      this.schema = schema;
-      this.caseSensitive = caseSensitive;
-    }
-
-    @Override
-    public Expression alwaysTrue() {
-      return Expressions.alwaysTrue();
-    }
-
-    @Override
-    public Expression alwaysFalse() {
-      return Expressions.alwaysFalse();
-    }
-
-    @Override
-    public Expression not(Expression result) {
-      throw new IllegalStateException("Cannot drop predicates below a negation: " + result);
-    }
-
-    @Override
-    public Expression and(Expression left, Expression right) {
-      return Expressions.and(left, right);
-    }
-
-    @Override
-    public Expression or(Expression left, Expression right) {
-      return Expressions.or(left, right);
-    }
-
-    @Override
-    public <T> Expression predicate(BoundPredicate<T> pred) {
-      return pred.term().type().typeId() == Type.TypeID.TIMESTAMP_NANO
-          ? Expressions.alwaysTrue()
-          : pred;
-    }
-
-    @Override
-    public <T> Expression predicate(UnboundPredicate<T> pred) {
-      return FilterColumns.refersToType(schema, pred, caseSensitive, Type.TypeID.TIMESTAMP_NANO)
-          ? Expressions.alwaysTrue()
-          : pred;
-    }
+    return FilterColumns.withoutPredicatesOn(
+        schema, filter, caseSensitive, Type.TypeID.TIMESTAMP_NANO);
   }
 
   private static Schema withFilterColumns(
