@@ -17,6 +17,7 @@ import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.PartitionUtil;
 
@@ -241,13 +242,14 @@ public final class FileTaskReader implements Closeable {
       int dataColumns = context.projection().columns().size();
       this.dataVectors = outputVectors.subList(0, dataColumns);
       this.metadataVectors = outputVectors.subList(dataColumns, outputVectors.size());
+      Expression residual = context.residual(task);
       this.selector =
           RowSelector.load(
               task.file().location(),
               task.deletes(),
               context.tableSchema(),
               context.expectedSchema(),
-              context.residual(task),
+              residual,
               context.caseSensitive(),
               context.io());
       Schema readSchema = selector.readSchema();
@@ -267,7 +269,7 @@ public final class FileTaskReader implements Closeable {
           fileVectors.add(readVectors.get(i));
         }
       }
-      this.source = Formats.open(context, task, new Schema(fileColumns), fileVectors);
+      this.source = Formats.open(context, task, residual, new Schema(fileColumns), fileVectors);
     }
 
     private List<FieldVector> readVectors(Schema readSchema, int dataColumns) {

@@ -17,8 +17,18 @@ import org.apache.iceberg.types.Type;
 final class Formats {
   private Formats() {}
 
+  /**
+   * Opens the task's file.
+   *
+   * @param residual the filter the file's rows must still pass; its predicates on columns read from
+   *     the file prune row groups / stripes where the format can
+   */
   static BatchSource open(
-      ReadContext context, FileScanTask task, Schema fileColumns, List<FieldVector> vectors) {
+      ReadContext context,
+      FileScanTask task,
+      Expression residual,
+      Schema fileColumns,
+      List<FieldVector> vectors) {
     InputFile input =
         context.io().newInputFile(task.file().location(), task.file().fileSizeInBytes());
     FileReadRequest request =
@@ -26,8 +36,7 @@ final class Formats {
             input,
             task.start(),
             task.length(),
-            pruningFilter(
-                context.residual(task), fileColumns, context.caseSensitive(), task.file().format()),
+            pruningFilter(residual, fileColumns, context.caseSensitive(), task.file().format()),
             context.caseSensitive(),
             batchRows(context, task),
             context.nameMapping());

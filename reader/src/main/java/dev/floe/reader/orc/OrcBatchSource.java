@@ -132,7 +132,7 @@ public final class OrcBatchSource implements BatchSource {
   public String position() {
     // A failure comes from reading or converting the rows after the last converted one; ORC's
     // stripes and row batches are not visible through Iceberg's reader, so rows are what we know.
-    if (converter == null || converter.batch == null) {
+    if (converter.batch == null) {
       return "first rows";
     }
     return "rows at or after row " + converter.nextPosition();
