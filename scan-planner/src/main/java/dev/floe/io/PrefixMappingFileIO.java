@@ -2,6 +2,7 @@ package dev.floe.io;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.floe.reader.RelocatedInputFile;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -156,13 +157,18 @@ public final class PrefixMappingFileIO implements FileIO {
   }
 
   /** Reads the rewritten file under its original name. */
-  private static final class MappedInputFile implements InputFile {
+  private static final class MappedInputFile implements RelocatedInputFile {
     private final String location;
     private final InputFile file;
 
     MappedInputFile(String location, InputFile file) {
       this.location = location;
       this.file = file;
+    }
+
+    @Override
+    public InputFile target() {
+      return file;
     }
 
     @Override

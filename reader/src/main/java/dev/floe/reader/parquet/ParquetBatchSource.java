@@ -6,6 +6,7 @@ import dev.floe.reader.BatchSource;
 import dev.floe.reader.ColumnFill;
 import dev.floe.reader.FileReadRequest;
 import dev.floe.reader.MissingColumns;
+import dev.floe.reader.RelocatedInputFile;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,11 +91,13 @@ public final class ParquetBatchSource implements BatchSource {
    * (parquet-mr since 1.12, so Iceberg's and Spark's) store a CRC32 of every page, but parquet-mr
    * reads without checking it unless asked, so a damaged page whose compression carries no checksum
    * of its own (zstd and snappy frames, uncompressed pages) decodes into wrong values without an
-   * error. parquet-mr takes the switch only from a Hadoop file's configuration; other files are
-   * read as they are. Pages written without a CRC are not checked.
+   * error. parquet-mr takes the switch only from a Hadoop file's configuration (also behind a
+   * {@link RelocatedInputFile}); other files are read as they are. Pages written without a CRC are
+   * not checked.
    */
   static InputFile verifyingPageChecksums(InputFile file) {
-    if (!(file instanceof HadoopInputFile hadoop) || hadoop.nativeCryptoParameters() != null) {
+    InputFile target = file instanceof RelocatedInputFile relocated ? relocated.target() : file;
+    if (!(target instanceof HadoopInputFile hadoop) || hadoop.nativeCryptoParameters() != null) {
       return file;
     }
     Configuration conf = new Configuration(hadoop.getConf());

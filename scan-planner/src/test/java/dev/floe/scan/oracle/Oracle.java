@@ -81,11 +81,15 @@ final class Oracle {
     return meta;
   }
 
+  /** The folder the oracle's table paths ({@link #ORIGINAL_ROOT}) are mapped to. */
+  Path tablesDir() {
+    return dir.resolve("tables");
+  }
+
   /** The table at its current metadata, every path mapped into this folder's {@code tables}. */
   Table table() {
     String metadata = meta.get("current_metadata_file").asText();
-    Table table =
-        MetadataTables.loadTable(metadata, Map.of(ORIGINAL_ROOT, dir.resolve("tables").toString()));
+    Table table = MetadataTables.loadTable(metadata, Map.of(ORIGINAL_ROOT, tablesDir().toString()));
     assertThat(table.currentSnapshot().snapshotId())
         .as("current snapshot of %s", name)
         .isEqualTo(meta.get("current_snapshot_id").asLong());
