@@ -58,27 +58,23 @@ final class Formats {
 
   /**
    * The residual, for pruning row groups / stripes, if it only references columns read from the
-   * file and the format can prune on them; otherwise no pruning (the residual is still applied to
-   * every row afterwards).
+   * file; otherwise no pruning (the residual is still applied to every row afterwards). For ORC,
+   * without its predicates on nanosecond timestamps: Iceberg 1.11 cannot turn those into an ORC
+   * search argument and throws instead of leaving them out.
    */
   private static Expression pruningFilter(
       Expression residual, Schema fileColumns, boolean caseSensitive, FileFormat format) {
     if (residual == null || residual.equals(Expressions.alwaysTrue())) {
       return Expressions.alwaysTrue();
     }
-    boolean nanos;
     try {
-      nanos =
-          FilterColumns.refersToType(
+      // Binds the residual to the file's columns, so it also checks they are all read.
+      Expression orcPruning =
+          FilterColumns.withoutPredicatesOn(
               fileColumns, residual, caseSensitive, Type.TypeID.TIMESTAMP_NANO);
+      return format == FileFormat.ORC ? orcPruning : residual;
     } catch (ValidationException e) {
       return Expressions.alwaysTrue(); // refers to columns the file is not read for
     }
-    if (nanos && format == FileFormat.ORC) {
-      // Iceberg 1.11 cannot turn a predicate on timestamp_ns / timestamptz_ns into an ORC search
-      // argument: it throws instead of leaving the predicate out.
-      return Expressions.alwaysTrue();
-    }
-    return residual;
   }
 }

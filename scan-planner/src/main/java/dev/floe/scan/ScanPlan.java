@@ -99,7 +99,7 @@ final class ScanPlan {
             batchSize,
             table.io(),
             nameMapping(table),
-            planned.equals(filter) ? null : filter);
+            planned == filter ? null : filter); // the same object when nothing was dropped
     return new ScanPlan(scan, context, options.limit(), options.parallelism());
   }
 
