@@ -7,6 +7,7 @@ import dev.floe.arrow.ArrowSchemas;
 import dev.floe.arrow.BatchCompactor;
 import dev.floe.arrow.ConstantColumn;
 import dev.floe.arrow.RowView;
+import dev.floe.arrow.SharedBuffers;
 import dev.floe.delete.RowSelector;
 import java.io.Closeable;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ public final class FileTaskReader implements Closeable {
   private final FileScanTask task;
   private final BufferAllocator allocator;
   private final List<FieldVector> scratch;
+  private final List<FieldVector> outputVectors;
   private final List<FieldVector> dataVectors;
   private final List<FieldVector> metadataVectors;
   private final List<ConstantFill> constants;
@@ -56,6 +58,7 @@ public final class FileTaskReader implements Closeable {
     this.task = builder.task;
     this.allocator = builder.allocator;
     this.scratch = builder.scratch;
+    this.outputVectors = builder.outputVectors;
     this.dataVectors = builder.dataVectors;
     this.metadataVectors = builder.metadataVectors;
     this.constants = builder.constants;
@@ -117,6 +120,9 @@ public final class FileTaskReader implements Closeable {
     }
     try {
       while (true) {
+        for (FieldVector vector : outputVectors) {
+          SharedBuffers.releaseIfHeldElsewhere(vector); // a consumer kept the last batch
+        }
         int rows = source.next();
         if (rows == 0) {
           rowCount = 0;
