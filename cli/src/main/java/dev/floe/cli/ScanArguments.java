@@ -3,6 +3,7 @@ package dev.floe.cli;
 import dev.floe.cli.filter.SqlFilter;
 import dev.floe.reader.FilterColumns;
 import dev.floe.scan.DataScan;
+import dev.floe.scan.PlanOrder;
 import dev.floe.scan.RecordBatchStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -76,7 +77,7 @@ final class ScanArguments {
       throw new UsageException("Invalid options: choose one of --snapshot, --as-of and --ref");
     }
     DataScan data = DataScan.of(table).caseSensitive(!ignoreCase);
-    TableScan scan = table.newScan().caseSensitive(!ignoreCase);
+    TableScan scan = PlanOrder.deterministic(table.newScan()).caseSensitive(!ignoreCase);
     try {
       if (snapshotId != null) {
         scan = scan.useSnapshot(snapshotId);

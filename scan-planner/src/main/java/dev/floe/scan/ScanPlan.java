@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.MetadataColumns;
 import org.apache.iceberg.Schema;
@@ -39,12 +40,24 @@ final class ScanPlan {
   private final ReadContext context;
   private final long limit;
   private final int parallelism;
+  private final List<Types.NestedField> outputColumns;
 
-  private ScanPlan(TableScan scan, ReadContext context, long limit, int parallelism) {
+  /** For each vector a file reader fills (data columns, then metadata), its output position. */
+  private final int[] outputPositions;
+
+  private ScanPlan(
+      TableScan scan,
+      ReadContext context,
+      long limit,
+      int parallelism,
+      List<Types.NestedField> outputColumns,
+      int[] outputPositions) {
     this.scan = scan;
     this.context = context;
     this.limit = limit;
     this.parallelism = parallelism;
+    this.outputColumns = List.copyOf(outputColumns);
+    this.outputPositions = outputPositions;
   }
 
   static ScanPlan create(Table table, ScanOptions options, int batchSize) {
@@ -68,19 +81,27 @@ final class ScanPlan {
     List<String> names = options.columns();
     List<MetadataColumn> metadata = new ArrayList<>();
     List<Types.NestedField> columns = new ArrayList<>();
+    List<Types.NestedField> output = new ArrayList<>();
     if (names == null) {
       columns.addAll(schema.columns());
+      output.addAll(schema.columns());
     } else {
       for (String name : names) {
         if (isMetadataName(name)) {
-          addOnce(metadata, MetadataColumn.fromName(name), table);
+          MetadataColumn column = MetadataColumn.fromName(name);
+          addOnce(metadata, column, table);
+          output.add(column.field());
         } else {
-          addOnce(columns, findColumn(table, schema, name, options.caseSensitive()), table);
+          Types.NestedField column = findColumn(table, schema, name, options.caseSensitive());
+          addOnce(columns, column, table);
+          output.add(column);
         }
       }
     }
     for (String name : options.metadataColumns()) {
-      addOnce(metadata, MetadataColumn.fromName(name), table);
+      MetadataColumn column = MetadataColumn.fromName(name);
+      addOnce(metadata, column, table);
+      output.add(column.field());
     }
     columns.forEach(ArrowSchemas::checkSupported);
     Schema projection = new Schema(columns);
@@ -100,7 +121,27 @@ final class ScanPlan {
             table.io(),
             nameMapping(table),
             planned == filter ? null : filter); // the same object when nothing was dropped
-    return new ScanPlan(scan, context, options.limit(), options.parallelism());
+    return new ScanPlan(
+        scan,
+        context,
+        options.limit(),
+        options.parallelism(),
+        output,
+        outputPositions(columns, metadata, output));
+  }
+
+  private static int[] outputPositions(
+      List<Types.NestedField> columns,
+      List<MetadataColumn> metadata,
+      List<Types.NestedField> output) {
+    int[] positions = new int[columns.size() + metadata.size()];
+    for (int i = 0; i < columns.size(); i++) {
+      positions[i] = output.indexOf(columns.get(i));
+    }
+    for (int i = 0; i < metadata.size(); i++) {
+      positions[columns.size() + i] = output.indexOf(metadata.get(i).field());
+    }
+    return positions;
   }
 
   ReadContext context() {
@@ -116,11 +157,24 @@ final class ScanPlan {
     return parallelism;
   }
 
-  /** The columns handed to the user: the projection, then the metadata columns. */
+  /**
+   * The columns handed to the user, in the order {@code select} named them (data and metadata
+   * columns mixed); {@code withMetadataColumns} and all columns of an unrestricted scan come after.
+   */
   Schema outputSchema() {
-    List<Types.NestedField> fields = new ArrayList<>(context.projection().columns());
-    context.metadataColumns().forEach(column -> fields.add(column.field()));
-    return new Schema(fields);
+    return new Schema(outputColumns);
+  }
+
+  /**
+   * The output vectors in the order a file reader fills them: the data columns of the projection,
+   * then the metadata columns.
+   */
+  List<FieldVector> readerOrder(List<FieldVector> outputVectors) {
+    List<FieldVector> vectors = new ArrayList<>(outputPositions.length);
+    for (int position : outputPositions) {
+      vectors.add(outputVectors.get(position));
+    }
+    return vectors;
   }
 
   /** Plans the scan's file tasks; Iceberg reads manifests as the iterable is consumed. */
@@ -137,7 +191,7 @@ final class ScanPlan {
       throw new IllegalArgumentException(
           "Invalid scan of " + table.name() + ": choose one of useSnapshot, asOfTime and useRef");
     }
-    TableScan scan = table.newScan();
+    TableScan scan = PlanOrder.deterministic(table.newScan());
     try {
       if (options.snapshotId() != null) {
         scan = scan.useSnapshot(options.snapshotId());
