@@ -77,6 +77,10 @@ final class ScanPlan {
     Expression filter = bindable(table, schema, options);
     Expression planned = planningFilter(filter, schema, options.caseSensitive());
     scan = scan.filter(planned);
+    if (filter.op() != Expression.Operation.TRUE) {
+      // the filter's columns only: lets a file whose statistics prove the filter skip evaluating it
+      scan = scan.includeColumnStats(filterColumnNames(schema, filter, options.caseSensitive()));
+    }
 
     List<String> names = options.columns();
     List<MetadataColumn> metadata = new ArrayList<>();
@@ -228,6 +232,13 @@ final class ScanPlan {
   static Expression planningFilter(Expression filter, Schema schema, boolean caseSensitive) {
     return FilterColumns.withoutPredicatesOn(
         schema, filter, caseSensitive, Type.TypeID.TIMESTAMP_NANO);
+  }
+
+  private static List<String> filterColumnNames(
+      Schema schema, Expression filter, boolean caseSensitive) {
+    return Binder.boundReferences(schema.asStruct(), List.of(filter), caseSensitive).stream()
+        .map(schema::findColumnName)
+        .collect(Collectors.toList());
   }
 
   private static Schema withFilterColumns(
