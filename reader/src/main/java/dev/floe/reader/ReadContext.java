@@ -28,8 +28,8 @@ import org.apache.iceberg.types.Types;
  * @param batchSize maximum rows per batch
  * @param io opens data and delete files
  * @param nameMapping for files written without field ids; may be null
- * @param rowFilter the scan's whole filter when Iceberg planned the tasks with a weaker one (their
- *     residuals are then too weak); null when each task's residual is the filter left to apply
+ * @param rowFilter the scan's whole filter, from which each file's residual is computed (Iceberg
+ *     may have planned the tasks with a weaker one); null to take each task's own residual
  */
 public record ReadContext(
     String tableName,
@@ -62,12 +62,22 @@ public record ReadContext(
    * ScanPlan}) or on columns with an initial default (older files do not store them).
    */
   public Expression residual(FileScanTask task) {
-    Expression residual =
-        rowFilter == null
-            ? task.residual()
-            : ResidualEvaluator.of(task.spec(), rowFilter, caseSensitive)
-                .residualFor(task.file().partition());
+    Expression residual = partitionResidual(task);
     return provenForEveryRow(residual, task.file()) ? Expressions.alwaysTrue() : residual;
+  }
+
+  private Expression partitionResidual(FileScanTask task) {
+    if (rowFilter == null) {
+      return task.residual();
+    }
+    try {
+      return ResidualEvaluator.of(task.spec(), rowFilter, caseSensitive)
+          .residualFor(task.file().partition());
+    } catch (RuntimeException e) {
+      // Iceberg 1.11's residual of notIn on a null partition value throws (its CharSequenceSet
+      // rejects null); the whole filter, applied to every row, is never wrong
+      return rowFilter;
+    }
   }
 
   private boolean provenForEveryRow(Expression residual, DataFile file) {

@@ -74,7 +74,8 @@ final class ScanPlan {
     }
     TableScan scan = snapshotScan(table, options).caseSensitive(options.caseSensitive());
     Schema schema = scan.schema();
-    Expression filter = bindable(table, schema, options);
+    Expression filter =
+        SqlSemantics.of(schema, bindable(table, schema, options), options.caseSensitive());
     Expression planned = planningFilter(filter, schema, options.caseSensitive());
     scan = scan.filter(planned);
     if (filter.op() != Expression.Operation.TRUE) {
@@ -124,7 +125,7 @@ final class ScanPlan {
             batchSize,
             table.io(),
             nameMapping(table),
-            planned == filter ? null : filter); // the same object when nothing was dropped
+            filter);
     return new ScanPlan(
         scan,
         context,

@@ -71,7 +71,17 @@ final class Differential {
       builder = builder.select(scanCase.columns());
     }
     if (scanCase.filter() != null) {
-      builder = builder.where(scanCase.filter());
+      // Floe's filters have SQL's semantics; IcebergGenerics given the same filter with SQL's
+      // null and NaN guards spelled out returns the SQL result (TestSqlNullSemantics checks the
+      // rewrite against a reference of its own)
+      Schema tableSchema =
+          scanCase.snapshotId() == null
+              ? scanCase.table().schema()
+              : scanCase
+                  .table()
+                  .schemas()
+                  .get(scanCase.table().snapshot(scanCase.snapshotId()).schemaId());
+      builder = builder.where(SqlSemantics.of(tableSchema, scanCase.filter(), true));
     }
     if (scanCase.snapshotId() != null) {
       builder = builder.useSnapshot(scanCase.snapshotId());
