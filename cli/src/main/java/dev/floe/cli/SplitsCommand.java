@@ -89,9 +89,10 @@ final class SplitsCommand implements Callable<Integer> {
         floe.io()
             .err()
             .printf(
-                "Planned %,d splits of %s (target %s): %s of data files, ~%,d rows before"
+                "Planned %,d %s of %s (target %s): %s of data files, ~%,d rows before"
                     + " deletes%n",
                 splits,
+                splits == 1 ? "split" : "splits",
                 open.table().name(),
                 PlanCommand.bytes(target),
                 PlanCommand.bytes(bytes),

@@ -61,7 +61,7 @@ class TestSplitsCommand {
     ScanSplit split = ScanSplit.fromJson(lines.get(0));
     assertThat(split.tableUuid())
         .isEqualTo(TestWarehouse.load(TestWarehouse.DELETES_ORC).uuid().toString());
-    assertThat(result.stderr()).startsWith("Planned 1 splits of ").contains("target 1.0 GiB");
+    assertThat(result.stderr()).startsWith("Planned 1 split of ").contains("target 1.0 GiB");
     Cli.Result quiet =
         Cli.run(args("splits", TestWarehouse.DELETES_ORC, "--target-mb", "1024", "-q"));
     assertThat(quiet.stderr()).isEmpty();
