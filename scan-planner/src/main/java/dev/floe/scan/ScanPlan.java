@@ -45,19 +45,71 @@ final class ScanPlan {
   /** For each vector a file reader fills (data columns, then metadata), its output position. */
   private final int[] outputPositions;
 
+  private final List<FileScanTask> givenTasks; // a split's tasks, read instead of planning; or null
+
   private ScanPlan(
       TableScan scan,
       ReadContext context,
       long limit,
       int parallelism,
       List<Types.NestedField> outputColumns,
-      int[] outputPositions) {
+      List<FileScanTask> givenTasks) {
     this.scan = scan;
     this.context = context;
     this.limit = limit;
     this.parallelism = parallelism;
     this.outputColumns = List.copyOf(outputColumns);
-    this.outputPositions = outputPositions;
+    this.outputPositions = outputPositions(context, this.outputColumns);
+    this.givenTasks = givenTasks;
+  }
+
+  /**
+   * A plan that reads exactly {@code tasks} (the tasks of one {@link ScanSplit}), one file after
+   * another, with no limit, instead of planning a table scan.
+   *
+   * @param outputNames the output columns in order (data and metadata columns of {@code context}),
+   *     or null for the data columns, then the metadata columns
+   */
+  static ScanPlan ofTasks(ReadContext context, List<FileScanTask> tasks, List<String> outputNames) {
+    if (context.batchSize() > MAX_BATCH_SIZE) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Invalid batch size: %d, expected 1 to %d rows",
+              context.batchSize(), MAX_BATCH_SIZE));
+    }
+    return new ScanPlan(
+        null, context, -1, 1, outputColumns(context, outputNames), List.copyOf(tasks));
+  }
+
+  /** The columns of {@code context} in the order of {@code names} (null: data, then metadata). */
+  private static List<Types.NestedField> outputColumns(ReadContext context, List<String> names) {
+    List<Types.NestedField> all = new ArrayList<>(context.projection().columns());
+    context.metadataColumns().forEach(column -> all.add(column.field()));
+    if (names == null) {
+      return all;
+    }
+    List<Types.NestedField> ordered = new ArrayList<>(names.size());
+    for (String name : names) {
+      Types.NestedField field =
+          all.stream()
+              .filter(column -> column.name().equals(name))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "Invalid output column " + name + ": not in the split's columns " + all));
+      ordered.add(field);
+    }
+    if (ordered.size() != all.size()) {
+      throw new IllegalArgumentException(
+          "Invalid output columns " + names + ": expected each of " + all + " once");
+    }
+    return ordered;
+  }
+
+  /** The output column names, in order. */
+  List<String> outputNames() {
+    return outputColumns.stream().map(Types.NestedField::name).collect(Collectors.toList());
   }
 
   static ScanPlan create(Table table, ScanOptions options, int batchSize) {
@@ -126,19 +178,12 @@ final class ScanPlan {
             table.io(),
             nameMapping(table),
             filter);
-    return new ScanPlan(
-        scan,
-        context,
-        options.limit(),
-        options.parallelism(),
-        output,
-        outputPositions(columns, metadata, output));
+    return new ScanPlan(scan, context, options.limit(), options.parallelism(), output, null);
   }
 
-  private static int[] outputPositions(
-      List<Types.NestedField> columns,
-      List<MetadataColumn> metadata,
-      List<Types.NestedField> output) {
+  private static int[] outputPositions(ReadContext context, List<Types.NestedField> output) {
+    List<Types.NestedField> columns = context.projection().columns();
+    List<MetadataColumn> metadata = context.metadataColumns();
     int[] positions = new int[columns.size() + metadata.size()];
     for (int i = 0; i < columns.size(); i++) {
       positions[i] = output.indexOf(columns.get(i));
@@ -184,7 +229,15 @@ final class ScanPlan {
 
   /** Plans the scan's file tasks; Iceberg reads manifests as the iterable is consumed. */
   CloseableIterable<FileScanTask> planFiles() {
+    if (givenTasks != null) {
+      return CloseableIterable.withNoopClose(givenTasks);
+    }
     return scan.planFiles();
+  }
+
+  /** The Iceberg scan this plan plans, with its snapshot, schema and planning filter. */
+  TableScan tableScan() {
+    return scan;
   }
 
   private static TableScan snapshotScan(Table table, ScanOptions options) {
@@ -242,7 +295,8 @@ final class ScanPlan {
         .collect(Collectors.toList());
   }
 
-  private static Schema withFilterColumns(
+  /** {@code projection} plus the top-level columns of {@code schema} the filter needs. */
+  static Schema withFilterColumns(
       Schema projection, Schema schema, Expression filter, boolean caseSensitive) {
     Set<Integer> referenced =
         Binder.boundReferences(schema.asStruct(), List.of(filter), caseSensitive);

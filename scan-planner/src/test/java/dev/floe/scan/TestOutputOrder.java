@@ -87,6 +87,30 @@ class TestOutputOrder {
   }
 
   @Test
+  void splitsKeepTheOrderOfTheSelection() throws Exception {
+    DataScan mixed = DataScan.of(table).select("_pos", "id", "_file", "note");
+    List<String> expected = Differential.floeRows(mixed, 100);
+    List<String> rows = new ArrayList<>();
+    try (CloseableIterable<ScanSplit> splits = mixed.planSplits(1);
+        BufferAllocator allocator = new RootAllocator()) {
+      for (ScanSplit planned : splits) {
+        ScanSplit split = ScanSplit.fromJson(planned.toJson());
+        try (RecordBatchStream stream = split.open(table, 100, allocator)) {
+          assertThat(stream.getVectorSchemaRoot().getSchema().getFields())
+              .extracting(Field::getName)
+              .containsExactly("_pos", "id", "_file", "note");
+          Schema schema = stream.icebergSchema();
+          for (VectorSchemaRoot batch : stream) {
+            rows.addAll(Rows.fromBatch(batch, schema));
+          }
+        }
+      }
+    }
+    rows.sort(null);
+    assertThat(rows).isEqualTo(expected);
+  }
+
+  @Test
   void aSnapshotIsReadInTheSameOrderEveryTime() throws Exception {
     assertThat(table.currentSnapshot().dataManifests(table.io()).size()).isGreaterThan(4);
     List<String> first = rowsInOrder();
