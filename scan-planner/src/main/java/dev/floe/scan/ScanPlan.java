@@ -63,7 +63,7 @@ final class ScanPlan {
     Schema schema = scan.schema();
     Expression filter = bindable(table, schema, options);
     Expression planned = planningFilter(filter, schema, options.caseSensitive());
-    scan = scan.filter(planned);
+    scan = withDefaultedColumnStats(scan.filter(planned), schema);
 
     List<String> names = options.columns();
     List<MetadataColumn> metadata = new ArrayList<>();
@@ -174,6 +174,21 @@ final class ScanPlan {
   static Expression planningFilter(Expression filter, Schema schema, boolean caseSensitive) {
     return FilterColumns.withoutPredicatesOn(
         schema, filter, caseSensitive, Type.TypeID.TIMESTAMP_NANO);
+  }
+
+  /**
+   * The scan, keeping in its tasks the metrics of the columns with an initial default: they tell
+   * the reader which data files store such a column ({@code MissingColumns.mayLack}), so that only
+   * files that may be older than the column read without pruning on it (and, for ORC, have their
+   * footer checked). Other columns' metrics are dropped as usual.
+   */
+  private static TableScan withDefaultedColumnStats(TableScan scan, Schema schema) {
+    List<String> defaulted =
+        schema.columns().stream()
+            .filter(column -> column.initialDefault() != null)
+            .map(Types.NestedField::name)
+            .toList();
+    return defaulted.isEmpty() ? scan : scan.includeColumnStats(defaulted);
   }
 
   private static Schema withFilterColumns(
