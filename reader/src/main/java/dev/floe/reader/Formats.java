@@ -42,7 +42,8 @@ final class Formats {
                 residual, fileColumns, context.caseSensitive(), task.file().format(), mayLack),
             context.caseSensitive(),
             batchRows(context, task),
-            context.nameMapping());
+            context.nameMapping(),
+            mayLack);
     switch (task.file().format()) {
       case PARQUET:
         return ParquetBatchSource.open(request, fileColumns, vectors);

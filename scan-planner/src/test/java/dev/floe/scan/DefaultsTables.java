@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -15,6 +17,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
@@ -33,8 +37,16 @@ import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.expressions.Literal;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.mapping.MappingUtil;
+import org.apache.iceberg.mapping.NameMappingParser;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
+import org.apache.orc.OrcFile;
+import org.apache.orc.TypeDescription;
+import org.apache.orc.Writer;
+import org.apache.orc.storage.ql.exec.vector.BytesColumnVector;
+import org.apache.orc.storage.ql.exec.vector.LongColumnVector;
+import org.apache.orc.storage.ql.exec.vector.VectorizedRowBatch;
 
 /** Format v3 tables with columns added with an initial default, for {@link TestInitialDefaults}. */
 final class DefaultsTables {
@@ -166,6 +178,33 @@ final class DefaultsTables {
     return table;
   }
 
+  /**
+   * An ORC table whose data files carry no field ids (as files imported from Hive do), read through
+   * the table's name mapping: file 1 (id, name) is older than {@code region}, file 2 (id, name,
+   * region) stores it. Neither has metrics, so only their footers tell.
+   */
+  static Table nameMappedOrc(Catalog catalog) throws IOException {
+    Table table = create(catalog, "name_mapped_orc", FileFormat.ORC);
+    table
+        .updateProperties()
+        .set(
+            TableProperties.DEFAULT_NAME_MAPPING,
+            NameMappingParser.toJson(MappingUtil.create(table.schema())))
+        .commit();
+    appendOrcWithoutIds(
+        table, "struct<id:bigint,name:string>", new Object[][] {{0L, "a"}, {1L, "b"}});
+    // Iceberg adds the new column to the name mapping.
+    table
+        .updateSchema()
+        .addColumn("region", Types.StringType.get(), Literal.of("unknown"))
+        .commit();
+    appendOrcWithoutIds(
+        table,
+        "struct<id:bigint,name:string,region:string>",
+        new Object[][] {{2L, "c", "eu"}, {3L, "d", null}});
+    return table;
+  }
+
   static Set<Integer> defaultedIds(Schema schema) {
     return schema.columns().stream()
         .filter(column -> column.initialDefault() != null)
@@ -281,5 +320,43 @@ final class DefaultsTables {
         .format(format)
         .build()
         .newOutputFile();
+  }
+
+  /** Writes an ORC file with orc-core alone (no Iceberg ids) and appends it without metrics. */
+  private static void appendOrcWithoutIds(Table table, String orcSchema, Object[][] rows)
+      throws IOException {
+    TypeDescription schema = TypeDescription.fromString(orcSchema);
+    Path file = Path.of(table.location(), "data", "no-ids-" + System.nanoTime() + ".orc");
+    Files.createDirectories(file.getParent());
+    try (Writer writer =
+        OrcFile.createWriter(
+            new org.apache.hadoop.fs.Path(file.toString()),
+            OrcFile.writerOptions(new Configuration()).setSchema(schema))) {
+      VectorizedRowBatch batch = schema.createRowBatch();
+      for (Object[] row : rows) {
+        int r = batch.size++;
+        ((LongColumnVector) batch.cols[0]).vector[r] = (Long) row[0];
+        for (int c = 1; c < row.length; c++) {
+          BytesColumnVector strings = (BytesColumnVector) batch.cols[c];
+          if (row[c] == null) {
+            strings.noNulls = false;
+            strings.isNull[r] = true;
+          } else {
+            strings.setVal(r, ((String) row[c]).getBytes(StandardCharsets.UTF_8));
+          }
+        }
+      }
+      writer.addRowBatch(batch);
+    }
+    table
+        .newAppend()
+        .appendFile(
+            DataFiles.builder(table.spec())
+                .withPath(file.toString())
+                .withFormat(FileFormat.ORC)
+                .withFileSizeInBytes(Files.size(file))
+                .withRecordCount(rows.length)
+                .build())
+        .commit();
   }
 }

@@ -40,7 +40,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * never null, so the two differ only on rows of newer files.
  */
 class TestInitialDefaults {
-  private static final Set<FileFormat> FORMATS = Set.of(FileFormat.PARQUET);
+  private static final Set<FileFormat> FORMATS = Set.of(FileFormat.PARQUET, FileFormat.ORC);
 
   @TempDir static Path dir;
   private static Warehouse warehouse;
@@ -64,7 +64,7 @@ class TestInitialDefaults {
   @ParameterizedTest
   @EnumSource(
       value = FileFormat.class,
-      names = {"PARQUET"})
+      names = {"PARQUET", "ORC"})
   void filtersOnAColumnWithAnInitialDefaultKeepTheRowsOfOlderFiles(FileFormat format) {
     Table table = ISSUE.get(format);
     Map<Expression, Integer> expectedRows =
@@ -92,7 +92,7 @@ class TestInitialDefaults {
   @ParameterizedTest
   @EnumSource(
       value = FileFormat.class,
-      names = {"PARQUET"})
+      names = {"PARQUET", "ORC"})
   void filterOnlyColumnWithAnInitialDefaultKeepsTheRowsOfOlderFiles(FileFormat format) {
     Table table = ISSUE.get(format);
     List<String> rows =
@@ -106,7 +106,7 @@ class TestInitialDefaults {
   @ParameterizedTest
   @EnumSource(
       value = FileFormat.class,
-      names = {"PARQUET"})
+      names = {"PARQUET", "ORC"})
   void aProjectionOfOnlyDefaultedColumnsReadsNothingButTheRowCount(FileFormat format) {
     Table table = ISSUE.get(format);
     List<String> rows =
@@ -125,7 +125,7 @@ class TestInitialDefaults {
   @ParameterizedTest
   @EnumSource(
       value = FileFormat.class,
-      names = {"PARQUET"})
+      names = {"PARQUET", "ORC"})
   void olderRowsReadTheDefaultOfEveryTypeConvertedToThePromotedType(FileFormat format) {
     List<String> rows =
         Differential.floeRows(
@@ -149,7 +149,7 @@ class TestInitialDefaults {
   @ParameterizedTest
   @EnumSource(
       value = FileFormat.class,
-      names = {"PARQUET"})
+      names = {"PARQUET", "ORC"})
   void projectionsFiltersAndDeletesOnDefaultedColumnsMatchTheEvaluatedReference(FileFormat format) {
     Table table = TYPES.get(format);
     Table reference = TYPES.get(FileFormat.PARQUET);
@@ -180,7 +180,7 @@ class TestInitialDefaults {
   @ParameterizedTest
   @EnumSource(
       value = FileFormat.class,
-      names = {"PARQUET"})
+      names = {"PARQUET", "ORC"})
   void equalityDeletesMatchTheDefaultOfOlderFiles(FileFormat format) {
     List<String> ids =
         Differential.floeRows(
@@ -214,5 +214,23 @@ class TestInitialDefaults {
           .as(table.name())
           .containsExactlyInAnyOrder(everyDefault, Set.of(s), Set.of(s));
     }
+  }
+
+  @Test
+  void orcFilesWithoutFieldIdsResolveDefaultedColumnsThroughTheNameMapping() throws IOException {
+    Table table = DefaultsTables.nameMappedOrc(warehouse.catalog());
+
+    List<String> rows = Differential.floeRows(DataScan.of(table), 10);
+    List<String> filtered =
+        Differential.floeRows(DataScan.of(table).filter(Expressions.equal("region", "eu")), 10);
+
+    // File 1 (id, name) predates 'region'; file 2 (id, name, region) stores it by name.
+    assertThat(rows)
+        .containsExactly(
+            "id=l0|name=s'a'|region=s'unknown'|",
+            "id=l1|name=s'b'|region=s'unknown'|",
+            "id=l2|name=s'c'|region=s'eu'|",
+            "id=l3|name=s'd'|region=null|");
+    assertThat(filtered).containsExactly("id=l2|name=s'c'|region=s'eu'|");
   }
 }
