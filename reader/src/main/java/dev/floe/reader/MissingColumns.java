@@ -35,9 +35,10 @@ public final class MissingColumns {
    * do not show them. A file whose metrics were not kept, or written with metrics mode {@code none}
    * for a column, may still store it.
    *
-   * <p>Such columns must not prune row groups or stripes by the format's statistics: Iceberg's
-   * Parquet and ORC filters take a column the file lacks for all nulls, while its rows read the
-   * default. Columns without an initial default do read as null there, so they prune as usual.
+   * <p>Such columns must not prune row groups or stripes: Iceberg's Parquet row-group filters take
+   * a column the file lacks for all nulls, while its rows read the default, and an ORC file is read
+   * without the columns it lacks, so its search argument cannot name them. Columns without an
+   * initial default do read as null, so they prune as usual.
    */
   public static Set<Integer> mayLack(Schema columns, ContentFile<?> file) {
     Set<Integer> ids = new LinkedHashSet<>();
