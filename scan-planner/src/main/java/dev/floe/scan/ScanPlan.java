@@ -129,11 +129,9 @@ final class ScanPlan {
     Expression filter =
         SqlSemantics.of(schema, bindable(table, schema, options), options.caseSensitive());
     Expression planned = planningFilter(filter, schema, options.caseSensitive());
-    scan = scan.filter(planned);
-    if (filter.op() != Expression.Operation.TRUE) {
-      // the filter's columns only: lets a file whose statistics prove the filter skip evaluating it
-      scan = scan.includeColumnStats(filterColumnNames(schema, filter, options.caseSensitive()));
-    }
+    scan =
+        withColumnStats(
+            scan.filter(planned), statsColumns(schema, filter, options.caseSensitive()));
 
     List<String> names = options.columns();
     List<MetadataColumn> metadata = new ArrayList<>();
@@ -288,11 +286,30 @@ final class ScanPlan {
         schema, filter, caseSensitive, Type.TypeID.TIMESTAMP_NANO);
   }
 
-  private static List<String> filterColumnNames(
+  /**
+   * The columns whose metrics the planned tasks keep (Iceberg drops them by default): the filter's
+   * columns, so that a file whose statistics prove the filter skips evaluating it ({@code
+   * ReadContext.residual}), and the columns with an initial default, which tell the reader which
+   * data files store such a column ({@code MissingColumns.mayLack}), so that only files that may be
+   * older than the column read without pruning on it (and, for ORC, have their footer checked).
+   */
+  private static List<String> statsColumns(
       Schema schema, Expression filter, boolean caseSensitive) {
-    return Binder.boundReferences(schema.asStruct(), List.of(filter), caseSensitive).stream()
-        .map(schema::findColumnName)
-        .collect(Collectors.toList());
+    Set<String> names = new LinkedHashSet<>();
+    if (filter.op() != Expression.Operation.TRUE) {
+      Binder.boundReferences(schema.asStruct(), List.of(filter), caseSensitive).stream()
+          .map(schema::findColumnName)
+          .forEach(names::add);
+    }
+    schema.columns().stream()
+        .filter(column -> column.initialDefault() != null)
+        .map(Types.NestedField::name)
+        .forEach(names::add);
+    return List.copyOf(names);
+  }
+
+  private static TableScan withColumnStats(TableScan scan, List<String> columns) {
+    return columns.isEmpty() ? scan : scan.includeColumnStats(columns);
   }
 
   /** {@code projection} plus the top-level columns of {@code schema} the filter needs. */
