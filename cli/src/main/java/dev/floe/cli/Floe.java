@@ -66,6 +66,9 @@ public final class Floe {
     commandLine.setParameterExceptionHandler(Floe::usageError);
     commandLine.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
+          if (e instanceof AlreadyReported) {
+            return FAILURE; // the JVM is exiting on a signal; its status wins
+          }
           int exit = isUsage(e) ? USAGE : FAILURE;
           report(io.err(), prefix(cmd), e);
           return exit;
