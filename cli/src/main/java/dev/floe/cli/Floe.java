@@ -59,6 +59,11 @@ public final class Floe {
   }
 
   static int run(CommandIo io, String... args) {
+    return execute(commandLine(io), io, args);
+  }
+
+  /** The command line with its streams and handlers, not run yet. */
+  static CommandLine commandLine(CommandIo io) {
     CommandLine commandLine = new CommandLine(new Floe(io));
     commandLine.setOut(new java.io.PrintWriter(io.out(), true));
     commandLine.setErr(new java.io.PrintWriter(io.err(), true));
@@ -73,11 +78,43 @@ public final class Floe {
           report(io.err(), prefix(cmd), e);
           return exit;
         });
+    return commandLine;
+  }
+
+  /**
+   * Runs the command line. Running out of heap is one line like every other failure (picocli hands
+   * only exceptions to the handler; an Error would end the JVM with a stack trace).
+   */
+  static int execute(CommandLine commandLine, CommandIo io, String... args) {
     try {
       return commandLine.execute(args);
+    } catch (OutOfMemoryError e) {
+      io.err()
+          .println(
+              prefix(running(commandLine))
+                  + ": Out of memory ("
+                  + (e.getMessage() == null ? "Java heap space" : e.getMessage())
+                  + "); give the JVM more with FLOE_JAVA_OPTS=-Xmx..., or read less at once"
+                  + " (--batch-size, --parallelism)");
+      if (debug()) {
+        e.printStackTrace(io.err());
+      }
+      return FAILURE;
     } finally {
       io.flush();
     }
+  }
+
+  /** The subcommand being run, or the top-level command before parsing finished. */
+  private static CommandLine running(CommandLine commandLine) {
+    CommandLine.ParseResult parsed = commandLine.getParseResult();
+    if (parsed == null) {
+      return commandLine;
+    }
+    while (parsed.hasSubcommand()) {
+      parsed = parsed.subcommand();
+    }
+    return parsed.commandSpec().commandLine();
   }
 
   private static int usageError(ParameterException e, String[] args) {

@@ -4,8 +4,10 @@ import dev.floe.cli.ScanArguments.ResolvedScan;
 import dev.floe.cli.TableOptions.OpenTable;
 import dev.floe.cli.export.ValueText;
 import dev.floe.scan.RecordBatchStream;
+import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -17,7 +19,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** Prints the first rows of a table as an aligned text table. */
+/**
+ * Prints the first rows of a table as an aligned text table, streamed: column widths come from the
+ * first rows, so any number of rows prints in bounded memory.
+ */
 @Command(
     name = "head",
     mixinStandardHelpOptions = true,
@@ -66,19 +71,25 @@ final class HeadCommand implements Callable<Integer> {
       try (BufferAllocator allocator = new RootAllocator();
           RecordBatchStream batches =
               resolved.open((int) Math.max(1, Math.min(limit, 10_000)), allocator)) {
-        TextTable text = collect(batches, maxWidth);
-        CommandIo io = floe.io();
-        io.out().print(text.render());
-        io.out().printf("(%,d %s)%n", text.rowCount(), text.rowCount() == 1 ? "row" : "rows");
+        PrintStream out = floe.io().out();
+        long printed = print(batches, maxWidth, out);
+        out.printf("(%,d %s)%n", printed, printed == 1 ? "row" : "rows");
       }
     }
     return Floe.OK;
   }
 
-  /** The stream's rows as a text table (the stream's limit bounds how many). */
-  static TextTable collect(RecordBatchStream batches, int maxWidth) {
+  /**
+   * Prints the stream's rows (its limit bounds how many) as a text table while reading them: what
+   * is held at once is one batch and the table's window of rows, not every row. Stops early when
+   * standard output's reader went away ({@code | head}).
+   *
+   * @return the rows printed
+   */
+  static long print(RecordBatchStream batches, int maxWidth, PrintStream out) {
     Schema schema = batches.icebergSchema();
     List<Types.NestedField> columns = schema.columns();
+    Consumer<String> lines = line -> out.append(line).append('\n');
     TextTable text = null;
     for (VectorSchemaRoot batch : batches) {
       ValueText[] values = new ValueText[columns.size()];
@@ -88,7 +99,7 @@ final class HeadCommand implements Callable<Integer> {
         numeric[i] = values[i].isNumeric();
       }
       if (text == null) {
-        text = new TextTable(names(columns), numeric, maxWidth);
+        text = new TextTable(names(columns), numeric, maxWidth, lines);
       }
       for (int row = 0; row < batch.getRowCount(); row++) {
         String[] cells = new String[values.length];
@@ -97,10 +108,15 @@ final class HeadCommand implements Callable<Integer> {
         }
         text.add(cells);
       }
+      if (out.checkError()) {
+        return text.rowCount(); // the reader closed the pipe; nobody is reading the rest
+      }
     }
-    return text != null
-        ? text
-        : new TextTable(names(columns), new boolean[columns.size()], maxWidth);
+    if (text == null) {
+      text = new TextTable(names(columns), new boolean[columns.size()], maxWidth, lines);
+    }
+    text.finish();
+    return text.rowCount();
   }
 
   private static List<String> names(List<Types.NestedField> columns) {

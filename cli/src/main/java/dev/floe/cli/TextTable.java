@@ -1,24 +1,50 @@
 package dev.floe.cli;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * An aligned plain-text table: a header, a rule, then rows; numbers right-aligned. Cells are kept
- * to one line (control characters escaped) and cut at a maximum width.
+ * An aligned plain-text table, printed as its rows arrive: a header, a rule, then rows; numbers
+ * right-aligned. Cells are kept to one line (control characters escaped) and cut at a maximum
+ * width.
+ *
+ * <p>Column widths come from the header and the first {@code window} rows, which are held back
+ * until the window is full or the table ends; every later row is printed as it is added. So the
+ * table holds at most {@code window} rows of at most {@code maxWidth} characters per cell, however
+ * many rows go through it. A later cell wider than its column widens the column from that row on.
  */
 final class TextTable {
   static final String NULL = "NULL";
 
+  /** Rows whose cells decide the column widths. */
+  static final int WINDOW = 1_000;
+
   private final List<String> header;
   private final boolean[] rightAligned;
   private final int maxWidth;
-  private final List<String[]> rows = new ArrayList<>();
+  private final int window;
+  private final Consumer<String> out;
+  private final List<String[]> pending = new ArrayList<>();
+  private int[] widths;
+  private long rows;
 
-  TextTable(List<String> header, boolean[] rightAligned, int maxWidth) {
+  /**
+   * @param out receives each line, without its line end
+   */
+  TextTable(List<String> header, boolean[] rightAligned, int maxWidth, Consumer<String> out) {
+    this(header, rightAligned, maxWidth, WINDOW, out);
+  }
+
+  TextTable(
+      List<String> header, boolean[] rightAligned, int maxWidth, int window, Consumer<String> out) {
     this.header = List.copyOf(header);
     this.rightAligned = rightAligned.clone();
     this.maxWidth = maxWidth;
+    this.window = window;
+    this.out = requireNonNull(out, "out is null");
   }
 
   /** Adds a row; null cells show as NULL. */
@@ -27,37 +53,57 @@ final class TextTable {
     for (int i = 0; i < cells.length; i++) {
       shown[i] = cells[i] == null ? NULL : cell(cells[i]);
     }
-    rows.add(shown);
-  }
-
-  int rowCount() {
-    return rows.size();
-  }
-
-  String render() {
-    int columns = header.size();
-    int[] widths = new int[columns];
-    for (int i = 0; i < columns; i++) {
-      widths[i] = width(cell(header.get(i)));
+    rows += 1;
+    if (widths == null) {
+      pending.add(shown);
+      if (pending.size() >= window) {
+        printHeld();
+      }
+    } else {
+      for (int i = 0; i < shown.length; i++) {
+        widths[i] = Math.max(widths[i], width(shown[i]));
+      }
+      line(shown, true);
     }
-    for (String[] row : rows) {
+  }
+
+  /** Prints the rows still held back (and the header, if not printed yet). Call at the end. */
+  void finish() {
+    if (widths == null) {
+      printHeld();
+    }
+  }
+
+  long rowCount() {
+    return rows;
+  }
+
+  private void printHeld() {
+    int columns = header.size();
+    widths = new int[columns];
+    String[] names = new String[columns];
+    for (int i = 0; i < columns; i++) {
+      names[i] = cell(header.get(i));
+      widths[i] = width(names[i]);
+    }
+    for (String[] row : pending) {
       for (int i = 0; i < columns; i++) {
         widths[i] = Math.max(widths[i], width(row[i]));
       }
     }
-    StringBuilder text = new StringBuilder();
-    line(text, header.stream().map(this::cell).toArray(String[]::new), widths, false);
+    line(names, false);
+    StringBuilder rule = new StringBuilder();
     for (int i = 0; i < columns; i++) {
-      text.append(i == 0 ? "" : "-+-").append("-".repeat(widths[i]));
+      rule.append(i == 0 ? "" : "-+-").append("-".repeat(widths[i]));
     }
-    text.append('\n');
-    for (String[] row : rows) {
-      line(text, row, widths, true);
+    out.accept(rule.toString());
+    for (String[] row : pending) {
+      line(row, true);
     }
-    return text.toString();
+    pending.clear();
   }
 
-  private void line(StringBuilder text, String[] cells, int[] widths, boolean align) {
+  private void line(String[] cells, boolean align) {
     StringBuilder line = new StringBuilder();
     for (int i = 0; i < cells.length; i++) {
       if (i > 0) {
@@ -70,7 +116,7 @@ final class TextTable {
         line.append(cells[i]).append(padding);
       }
     }
-    text.append(line.toString().stripTrailing()).append('\n');
+    out.accept(line.toString().stripTrailing());
   }
 
   private String cell(String value) {
