@@ -10,6 +10,7 @@ import dev.floe.scan.DataScan;
 import dev.floe.scan.RecordBatchStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.arrow.memory.BufferAllocator;
@@ -187,18 +188,14 @@ final class DemoCommand implements Callable<Integer> {
   private static String preview(Schema schema, VectorSchemaRoot batch, int rows) {
     List<Types.NestedField> columns = schema.columns();
     ValueText[] values = new ValueText[columns.size()];
-    boolean[] numeric = new boolean[columns.size()];
+    List<TextTable.Column> header = new ArrayList<>();
     for (int i = 0; i < values.length; i++) {
       values[i] = ValueText.of(columns.get(i), batch.getVector(i));
-      numeric[i] = values[i].isNumeric();
+      header.add(TextTable.Column.of(columns.get(i).name(), values[i].isNumeric()));
     }
     StringBuilder text = new StringBuilder();
     TextTable table =
-        new TextTable(
-            columns.stream().map(Types.NestedField::name).toList(),
-            numeric,
-            28,
-            line -> text.append("  ").append(line).append('\n'));
+        new TextTable(header, 28, line -> text.append("  ").append(line).append('\n'));
     for (int row = 0; row < Math.min(rows, batch.getRowCount()); row++) {
       String[] cells = new String[values.length];
       for (int i = 0; i < values.length; i++) {

@@ -5,12 +5,14 @@ import dev.floe.cli.TableOptions.OpenTable;
 import dev.floe.cli.export.ValueText;
 import dev.floe.scan.RecordBatchStream;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.iceberg.MetadataColumns;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Types;
 import picocli.CommandLine.Command;
@@ -93,13 +95,11 @@ final class HeadCommand implements Callable<Integer> {
     TextTable text = null;
     for (VectorSchemaRoot batch : batches) {
       ValueText[] values = new ValueText[columns.size()];
-      boolean[] numeric = new boolean[columns.size()];
       for (int i = 0; i < values.length; i++) {
         values[i] = ValueText.of(columns.get(i), batch.getVector(i));
-        numeric[i] = values[i].isNumeric();
       }
       if (text == null) {
-        text = new TextTable(names(columns), numeric, maxWidth, lines);
+        text = new TextTable(tableColumns(columns, values), maxWidth, lines);
       }
       for (int row = 0; row < batch.getRowCount(); row++) {
         String[] cells = new String[values.length];
@@ -113,13 +113,24 @@ final class HeadCommand implements Callable<Integer> {
       }
     }
     if (text == null) {
-      text = new TextTable(names(columns), new boolean[columns.size()], maxWidth, lines);
+      text = new TextTable(tableColumns(columns, null), maxWidth, lines);
     }
     text.finish();
     return text.rowCount();
   }
 
-  private static List<String> names(List<Types.NestedField> columns) {
-    return columns.stream().map(Types.NestedField::name).toList();
+  /** Numbers right-aligned (once there are values to tell), file paths cut keeping the name. */
+  private static List<TextTable.Column> tableColumns(
+      List<Types.NestedField> columns, ValueText[] values) {
+    List<TextTable.Column> result = new ArrayList<>(columns.size());
+    for (int i = 0; i < columns.size(); i++) {
+      Types.NestedField column = columns.get(i);
+      result.add(
+          new TextTable.Column(
+              column.name(),
+              values != null && values[i].isNumeric(),
+              column.fieldId() == MetadataColumns.FILE_PATH.fieldId()));
+    }
+    return result;
   }
 }

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 /**
  * An aligned plain-text table, printed as its rows arrive: a header, a rule, then rows; numbers
  * right-aligned. Cells are kept to one line (control characters escaped) and cut at a maximum
- * width.
+ * width, at the end, or at the start for columns whose tail matters (a file path's file name).
  *
  * <p>Column widths come from the header and the first {@code window} rows, which are held back
  * until the window is full or the table ends; every later row is printed as it is added. So the
@@ -22,8 +22,21 @@ final class TextTable {
   /** Rows whose cells decide the column widths. */
   static final int WINDOW = 1_000;
 
-  private final List<String> header;
-  private final boolean[] rightAligned;
+  /**
+   * A column: its name, whether its values are right-aligned (numbers), and whether long values are
+   * cut at the start, keeping their tail ({@code …/data/00000-0-1.parquet}).
+   */
+  record Column(String name, boolean rightAligned, boolean keepTail) {
+    Column {
+      requireNonNull(name, "name is null");
+    }
+
+    static Column of(String name, boolean rightAligned) {
+      return new Column(name, rightAligned, false);
+    }
+  }
+
+  private final List<Column> columns;
   private final int maxWidth;
   private final int window;
   private final Consumer<String> out;
@@ -34,14 +47,12 @@ final class TextTable {
   /**
    * @param out receives each line, without its line end
    */
-  TextTable(List<String> header, boolean[] rightAligned, int maxWidth, Consumer<String> out) {
-    this(header, rightAligned, maxWidth, WINDOW, out);
+  TextTable(List<Column> columns, int maxWidth, Consumer<String> out) {
+    this(columns, maxWidth, WINDOW, out);
   }
 
-  TextTable(
-      List<String> header, boolean[] rightAligned, int maxWidth, int window, Consumer<String> out) {
-    this.header = List.copyOf(header);
-    this.rightAligned = rightAligned.clone();
+  TextTable(List<Column> columns, int maxWidth, int window, Consumer<String> out) {
+    this.columns = List.copyOf(columns);
     this.maxWidth = maxWidth;
     this.window = window;
     this.out = requireNonNull(out, "out is null");
@@ -51,7 +62,7 @@ final class TextTable {
   void add(String[] cells) {
     String[] shown = new String[cells.length];
     for (int i = 0; i < cells.length; i++) {
-      shown[i] = cells[i] == null ? NULL : cell(cells[i]);
+      shown[i] = cells[i] == null ? NULL : cell(cells[i], columns.get(i).keepTail());
     }
     rows += 1;
     if (widths == null) {
@@ -79,21 +90,21 @@ final class TextTable {
   }
 
   private void printHeld() {
-    int columns = header.size();
-    widths = new int[columns];
-    String[] names = new String[columns];
-    for (int i = 0; i < columns; i++) {
-      names[i] = cell(header.get(i));
+    int count = columns.size();
+    widths = new int[count];
+    String[] names = new String[count];
+    for (int i = 0; i < count; i++) {
+      names[i] = cell(columns.get(i).name(), false);
       widths[i] = width(names[i]);
     }
     for (String[] row : pending) {
-      for (int i = 0; i < columns; i++) {
+      for (int i = 0; i < count; i++) {
         widths[i] = Math.max(widths[i], width(row[i]));
       }
     }
     line(names, false);
     StringBuilder rule = new StringBuilder();
-    for (int i = 0; i < columns; i++) {
+    for (int i = 0; i < count; i++) {
       rule.append(i == 0 ? "" : "-+-").append("-".repeat(widths[i]));
     }
     out.accept(rule.toString());
@@ -110,7 +121,7 @@ final class TextTable {
         line.append(" | ");
       }
       String padding = " ".repeat(widths[i] - width(cells[i]));
-      if (align && rightAligned[i]) {
+      if (align && columns.get(i).rightAligned()) {
         line.append(padding).append(cells[i]);
       } else {
         line.append(cells[i]).append(padding);
@@ -119,7 +130,7 @@ final class TextTable {
     out.accept(line.toString().stripTrailing());
   }
 
-  private String cell(String value) {
+  private String cell(String value, boolean keepTail) {
     StringBuilder escaped = new StringBuilder();
     value
         .codePoints()
@@ -138,11 +149,15 @@ final class TextTable {
               }
             });
     String text = escaped.toString();
-    if (width(text) > maxWidth) {
-      int end = text.offsetByCodePoints(0, Math.max(maxWidth - 1, 1));
-      text = text.substring(0, end) + "…";
+    int width = width(text);
+    if (width <= maxWidth) {
+      return text;
     }
-    return text;
+    int kept = Math.max(maxWidth - 1, 1);
+    if (keepTail) {
+      return "…" + text.substring(text.offsetByCodePoints(0, width - kept));
+    }
+    return text.substring(0, text.offsetByCodePoints(0, kept)) + "…";
   }
 
   private static int width(String text) {

@@ -72,6 +72,37 @@ class TestCommands {
     assertThat(String.join("\n", lines)).contains("NULL");
   }
 
+  /** A long _file is cut at the start, so the file name shows. */
+  @Test
+  void headKeepsTheFileNameOfLongPaths() throws IOException {
+    List<String> files = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> tasks =
+        TestWarehouse.load(TestWarehouse.ALL_TYPES).newScan().planFiles()) {
+      tasks.forEach(task -> files.add(task.file().location()));
+    }
+    assertThat(files).allSatisfy(file -> assertThat(file).hasSizeGreaterThan(30));
+    Cli.Result result =
+        run(
+            "head",
+            TestWarehouse.ALL_TYPES,
+            "--select",
+            "id,_file",
+            "--max-width",
+            "30",
+            "-n",
+            "5");
+    assertThat(result.exit()).as(result.toString()).isZero();
+    List<String> cells =
+        result.out().lines().skip(2).limit(5).map(line -> line.split(" \\| ")[1]).toList();
+    assertThat(cells)
+        .hasSize(5)
+        .allSatisfy(
+            cell -> {
+              assertThat(cell).startsWith("…").endsWith(".parquet").hasSize(30);
+              assertThat(files).anyMatch(file -> file.endsWith(cell.substring(1)));
+            });
+  }
+
   @Test
   void headHonoursFilterAndLimit() {
     Cli.Result result =
