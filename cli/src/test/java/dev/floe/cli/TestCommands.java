@@ -73,6 +73,14 @@ class TestCommands {
     assertThat(String.join("\n", lines)).contains("NULL");
   }
 
+  @Test
+  void selectIgnoresSpacesAroundNames() {
+    Cli.Result result =
+        run("head", TestWarehouse.ALL_TYPES, "--select", " id, i ,l", "--select", " s", "-n", "2");
+    assertThat(result.exit()).as(result.toString()).isZero();
+    assertThat(result.out().lines().findFirst().orElseThrow()).matches("id +\\| i +\\| l +\\| s");
+  }
+
   /** A long _file is cut at the start, so the file name shows. */
   @Test
   void headKeepsTheFileNameOfLongPaths() throws IOException {
@@ -198,6 +206,9 @@ class TestCommands {
         "head db.all_types --filter 'idd = 1' | 2 | unknown column 'idd' at position 1",
         "head db.all_types --filter 'i = ''x''' | 2 | 'x' at position 5; it does not fit column i (int)",
         "head db.all_types --select id,nope | 2 | Cannot find column 'nope'",
+        "head db.all_types --select 'id, nope' | 2 | Cannot find column 'nope'",
+        "head db.all_types --select id,,i | 2 | Invalid --select: 'id,,i' has an empty column name",
+        "head db.all_types --select id, | 2 | Invalid --select: 'id,' has an empty column name",
         "head db.all_types --snapshot 42 | 2 | Invalid snapshot",
         "head db.all_types --as-of yesterday | 2 | Invalid --as-of",
         "head db.all_types --bogus | 2 | Unknown option: '--bogus'",
