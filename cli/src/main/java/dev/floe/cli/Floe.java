@@ -65,6 +65,7 @@ public final class Floe {
   /** The command line with its streams and handlers, not run yet. */
   static CommandLine commandLine(CommandIo io) {
     CommandLine commandLine = new CommandLine(new Floe(io));
+    sameVersion(commandLine, commandLine.getCommandSpec().version());
     commandLine.setOut(new java.io.PrintWriter(io.out(), true));
     commandLine.setErr(new java.io.PrintWriter(io.err(), true));
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
@@ -102,6 +103,16 @@ public final class Floe {
       return FAILURE;
     } finally {
       io.flush();
+    }
+  }
+
+  /** Gives every subcommand the top level's version, so {@code floe head -V} prints it too. */
+  private static void sameVersion(CommandLine command, String[] version) {
+    for (CommandLine sub : command.getSubcommands().values()) {
+      if (sub.getCommandSpec().version().length == 0) {
+        sub.getCommandSpec().version(version);
+      }
+      sameVersion(sub, version);
     }
   }
 

@@ -35,6 +35,17 @@ class TestCommands {
     assertThat(result.stderr()).isEmpty();
   }
 
+  @ParameterizedTest(name = "floe {0} -V, --version")
+  @ValueSource(strings = {"", "demo", "tables", "plan", "head", "export"})
+  void everyCommandHasTheVersion(String command) {
+    for (String option : List.of("-V", "--version")) {
+      Cli.Result result = command.isEmpty() ? Cli.run(option) : Cli.run(command, option);
+      assertThat(result.exit()).as(result.toString()).isZero();
+      assertThat(result.out()).isEqualTo("floe 0.1.0\n");
+      assertThat(result.stderr()).isEmpty();
+    }
+  }
+
   @Test
   void noCommandIsAUsageError() {
     Cli.Result result = Cli.run("export");
