@@ -283,6 +283,20 @@ class TestCommands {
     assertThat(text.out().lines()).hasSize(4);
   }
 
+  /** Catalog options that cannot work are usage errors (exit 2), not failures. */
+  @Test
+  void catalogMistakesAreUsageErrors() {
+    Cli.Result type = Cli.run("tables", "--catalog-type", "nosuch");
+    assertThat(type.exit()).as(type.toString()).isEqualTo(2);
+    assertThat(type.stderr())
+        .startsWith("floe tables: Invalid catalog type: nosuch, expected one of rest, jdbc,")
+        .hasLineCount(1);
+    Cli.Result jdbc =
+        Cli.run("tables", "--uri", "jdbc:sqlite:" + TestWarehouse.dir().resolve("catalog.db"));
+    assertThat(jdbc.exit()).as(jdbc.toString()).isEqualTo(2);
+    assertThat(jdbc.stderr()).contains("needs a warehouse location").contains("--warehouse DIR");
+  }
+
   @Test
   void theDefaultCatalogMustExistForReading() {
     Path fresh = dir.resolve("fresh");
