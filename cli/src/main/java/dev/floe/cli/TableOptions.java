@@ -54,8 +54,12 @@ final class TableOptions {
       return new OpenTable(TableResolver.withPrefixes(table, prefixes), opened);
     } catch (NoSuchTableException e) {
       closeQuietly(opened, e);
+      String note = catalog.config().perNameNote();
       throw new UsageException(
-          "Table does not exist: " + reference + " (see 'floe tables' for the tables)", e);
+          "Table does not exist: "
+              + reference
+              + (note == null ? " (see 'floe tables' for the tables)" : "; " + note),
+          e);
     } catch (RuntimeException e) {
       closeQuietly(opened, e);
       throw e;

@@ -340,10 +340,27 @@ class TestCommands {
     Cli.Result result = Cli.run("tables", "--catalog-config", properties.toString());
     assertThat(result.exit()).as(result.toString()).isZero();
     assertThat(result.out().lines()).contains(TestWarehouse.ALL_TYPES);
-    // a catalog name the tables were not created under sees none
+    // a catalog name the tables were not created under sees none, and is told why
     Cli.Result other =
         Cli.run("tables", "--catalog-config", properties.toString(), "--catalog-name", "other");
+    assertThat(other.exit()).as(other.toString()).isZero();
     assertThat(other.out()).isEmpty();
+    assertThat(other.stderr())
+        .startsWith(
+            "floe tables: note: no tables; a JDBC catalog keeps its tables per catalog name")
+        .contains("catalog 'other'")
+        .contains("--catalog-name floe")
+        .hasLineCount(1);
+    Cli.Result missing =
+        Cli.run(
+            "head",
+            "db.all_types",
+            "--catalog-config",
+            properties.toString(),
+            "--catalog-name",
+            "x");
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.stderr()).contains("keeps its tables per catalog name").hasLineCount(1);
   }
 
   @Test

@@ -211,6 +211,25 @@ public final class CatalogConfig {
     return CatalogUtil.buildIcebergCatalog(name, properties, new Configuration());
   }
 
+  /**
+   * For a JDBC catalog under a name other than the default: that its tables are kept per catalog
+   * name (JdbcCatalog keys every row by it), so the same database shows none of the tables created
+   * under another name. Null otherwise.
+   */
+  public String perNameNote() {
+    String type = properties.get(CatalogUtil.ICEBERG_CATALOG_TYPE);
+    if (name.equals(DEFAULT_NAME)
+        || properties.containsKey(CatalogProperties.CATALOG_IMPL)
+        || !CatalogUtil.ICEBERG_CATALOG_TYPE_JDBC.equalsIgnoreCase(type)) {
+      return null;
+    }
+    return "a JDBC catalog keeps its tables per catalog name, and this is catalog '"
+        + name
+        + "'; tables created under the default name are seen with --catalog-name "
+        + DEFAULT_NAME
+        + " (or without --catalog-name)";
+  }
+
   /** What the catalog is, for messages; secrets ({@code credential}, tokens, passwords) hidden. */
   public String describe() {
     Map<String, String> shown = new TreeMap<>();
