@@ -210,7 +210,11 @@ class TestCommands {
   @CsvSource(
       delimiter = '|',
       value = {
-        "head db.nope | 2 | Table does not exist: db.nope",
+        "head db.nope | 2 | Table does not exist: db.nope (see 'floe tables' for the tables)",
+        "head DB.ALL_TYPES | 2 | Table does not exist: DB.ALL_TYPES; did you mean db.all_types?",
+        "head db.all_typse | 2 | Table does not exist: db.all_typse; did you mean db.all_types?",
+        "plan deletes_orc | 2 | Table does not exist: deletes_orc; did you mean db.deletes_orc?",
+        "head bd.deletes_v3 | 2 | Table does not exist: bd.deletes_v3; did you mean db.deletes_v3?",
         "head db.all_types --filter 'id <' | 2 | unexpected '<' at position 4",
         "head db.all_types --filter 'id = 1 AND' | 2 | unexpected 'AND' at position 8",
         "head db.all_types --filter 'id IN ()' | 2 | IN needs at least one value",
