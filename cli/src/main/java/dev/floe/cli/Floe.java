@@ -4,6 +4,8 @@ import dev.floe.cli.filter.FilterException;
 import java.io.PrintStream;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import picocli.CommandLine;
@@ -32,6 +34,11 @@ public final class Floe {
   static final int OK = 0;
   static final int FAILURE = 1;
   static final int USAGE = 2;
+
+  private static final Pattern MAP_VALUE =
+      Pattern.compile(
+          "Value for option (?:option )?'([^']+)' \\(([^)]*)\\) should be in KEY=VALUE format but"
+              + " was (.*)");
 
   private final CommandIo io;
 
@@ -131,9 +138,24 @@ public final class Floe {
   private static int usageError(ParameterException e, String[] args) {
     CommandLine cmd = e.getCommandLine();
     String name = prefix(cmd);
-    cmd.getErr().println(name + ": " + oneLine(e.getMessage()) + " (see '" + name + " --help')");
+    cmd.getErr()
+        .println(name + ": " + usageMessage(e.getMessage()) + " (see '" + name + " --help')");
     cmd.getErr().flush();
     return USAGE;
+  }
+
+  /**
+   * Picocli's message on one line, in the house form where picocli's own reads badly: a map option
+   * without '=' comes out as "Value for option option '--rewrite-prefix' (FROM=TO) should be in
+   * KEY=VALUE format but was abc".
+   */
+  static String usageMessage(String message) {
+    String line = oneLine(message);
+    Matcher map = MAP_VALUE.matcher(line);
+    if (map.matches()) {
+      return "Invalid " + map.group(1) + ": '" + map.group(3) + "', expected " + map.group(2);
+    }
+    return line.replace("option option '", "option '");
   }
 
   private static String prefix(CommandLine cmd) {

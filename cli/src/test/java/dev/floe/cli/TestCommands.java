@@ -227,6 +227,8 @@ class TestCommands {
         "head db.all_types --snapshot 42 | 2 | Invalid snapshot",
         "head db.all_types --as-of yesterday | 2 | Invalid --as-of",
         "head db.all_types --bogus | 2 | Unknown option: '--bogus'",
+        "head db.all_types --rewrite-prefix abc | 2 | Invalid --rewrite-prefix: 'abc', expected FROM=TO (see",
+        "tables -C abc | 2 | Invalid --catalog-property: 'abc', expected KEY=VALUE (see",
         "export db.all_types --format xml - | 2 | Invalid --format: 'xml'",
         "export db.all_types - | 2 | Missing --format",
         "export db.all_types --format csv --batch-size 0 - | 2 | Invalid batch size: 0",
