@@ -12,6 +12,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.iceberg.FileScanTask;
@@ -28,9 +29,10 @@ import picocli.CommandLine.Option;
 final class ScanArguments {
   @Option(
       names = "--select",
-      split = ",",
-      paramLabel = "COLUMN",
-      description = "Columns to read, in output order (comma separated); _file and _pos allowed.")
+      paramLabel = "COLUMNS",
+      description =
+          "Columns to read, in output order (comma separated, spaces around names ignored;"
+              + " repeatable); _file and _pos allowed.")
   List<String> columns;
 
   @Option(
@@ -105,7 +107,7 @@ final class ScanArguments {
       data = data.filter(expression);
     }
     if (columns != null) {
-      data = data.select(columns.toArray(new String[0]));
+      data = data.select(selectedColumns());
     }
     try {
       data = data.parallelism(parallelism);
@@ -121,6 +123,24 @@ final class ScanArguments {
       }
     }
     return new ResolvedScan(table, data, scan, expression, rows);
+  }
+
+  /**
+   * The --select names, split here rather than by picocli, which drops empty names at the end
+   * ({@code "id,"}); spaces around a name are dropped ({@code --select "id, qty"}).
+   */
+  private String[] selectedColumns() {
+    List<String> names = new ArrayList<>();
+    for (String list : columns) {
+      for (String name : list.split(",", -1)) {
+        if (name.isBlank()) {
+          throw new UsageException(
+              "Invalid --select: '" + list + "' has an empty column name, expected COLUMN,...");
+        }
+        names.add(name.strip());
+      }
+    }
+    return names.toArray(new String[0]);
   }
 
   static long parseTime(String text) {

@@ -48,14 +48,21 @@ final class TableOptions {
       }
     }
     Catalog opened = catalog.open();
+    TableIdentifier id = TableIdentifier.parse(reference);
     try {
-      TableIdentifier id = TableIdentifier.parse(reference);
       Table table = opened.loadTable(id);
       return new OpenTable(TableResolver.withPrefixes(table, prefixes), opened);
     } catch (NoSuchTableException e) {
+      String suggestion =
+          TableSuggestion.closest(opened, id, e).map(t -> "; did you mean " + t + "?").orElse("");
       closeQuietly(opened, e);
+      String note = catalog.config().perNameNote();
       throw new UsageException(
-          "Table does not exist: " + reference + " (see 'floe tables' for the tables)", e);
+          "Table does not exist: "
+              + reference
+              + suggestion
+              + (note == null ? " (see 'floe tables' for the tables)" : "; " + note),
+          e);
     } catch (RuntimeException e) {
       closeQuietly(opened, e);
       throw e;
