@@ -124,6 +124,18 @@ class TestCommands {
   }
 
   @Test
+  void headPrintsColumnsInTheSelectedOrderAndTheSameRowsEveryRun() {
+    Cli.Result first = run("head", TestWarehouse.ALL_TYPES, "--select", "_pos,id,_file", "-n", "3");
+    assertThat(first.exit()).as(first.toString()).isZero();
+    assertThat(first.out().lines().findFirst().orElseThrow().split("\\s*\\|\\s*"))
+        .containsExactly("_pos", "id", "_file");
+    for (int run = 0; run < 4; run++) {
+      assertThat(run("head", TestWarehouse.ALL_TYPES, "--select", "_pos,id,_file", "-n", "3").out())
+          .isEqualTo(first.out());
+    }
+  }
+
+  @Test
   void headHonoursFilterAndLimit() {
     Cli.Result result =
         run(
