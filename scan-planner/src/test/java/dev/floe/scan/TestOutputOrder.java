@@ -111,6 +111,23 @@ class TestOutputOrder {
   }
 
   @Test
+  void theSameScanIsCutIntoTheSameSplitsEveryTime() throws Exception {
+    List<String> first = splitJson();
+    assertThat(first).hasSizeGreaterThan(4);
+    for (int run = 0; run < 5; run++) {
+      assertThat(splitJson()).as("run %d", run).isEqualTo(first);
+    }
+  }
+
+  private static List<String> splitJson() throws Exception {
+    List<String> json = new ArrayList<>();
+    try (CloseableIterable<ScanSplit> splits = DataScan.of(table).planSplits(1)) {
+      splits.forEach(split -> json.add(split.toJson()));
+    }
+    return json;
+  }
+
+  @Test
   void aSnapshotIsReadInTheSameOrderEveryTime() throws Exception {
     assertThat(table.currentSnapshot().dataManifests(table.io()).size()).isGreaterThan(4);
     List<String> first = rowsInOrder();
