@@ -5,6 +5,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
  * file ({@code path/to/v3.metadata.json}, or the table directory of a Hadoop table), with location
  * prefixes rewritten for tables whose files moved.
  */
-final class TableOptions {
+public final class TableOptions {
   static final String TABLE_DESCRIPTION =
       "Table identifier (db.events) or metadata file (path/to/v3.metadata.json, or a Hadoop"
           + " table directory).";
@@ -35,6 +36,18 @@ final class TableOptions {
 
   /** Opens the table, and the catalog when it comes from one; close it when done. */
   OpenTable open(String reference) {
+    return open(reference, catalog::open, prefixes);
+  }
+
+  /**
+   * Opens a table as the commands do: a metadata file or table directory without a catalog, or an
+   * identifier in the catalog {@code catalog} opens (only then is it called).
+   *
+   * @param prefixes FROM → TO location prefixes ({@code --rewrite-prefix}), tried in order
+   * @throws UsageException for an empty name, missing metadata or a table that does not exist
+   */
+  public static OpenTable open(
+      String reference, Supplier<Catalog> catalog, Map<String, String> prefixes) {
     if (reference == null || reference.isBlank()) {
       throw new UsageException("Invalid table: empty name");
     }
@@ -47,7 +60,7 @@ final class TableOptions {
         throw new UsageException(e.getMessage(), e);
       }
     }
-    Catalog opened = catalog.open();
+    Catalog opened = catalog.get();
     try {
       TableIdentifier id = TableIdentifier.parse(reference);
       Table table = opened.loadTable(id);
@@ -73,7 +86,7 @@ final class TableOptions {
   }
 
   /** A table and the catalog it was loaded from (null for metadata files). */
-  record OpenTable(Table table, Catalog catalog) implements AutoCloseable {
+  public record OpenTable(Table table, Catalog catalog) implements AutoCloseable {
     @Override
     public void close() throws IOException {
       if (catalog instanceof Closeable closeable) {
