@@ -1,15 +1,46 @@
 # Floe build entry points. Java 17 + Maven are the only prerequisites.
 MVN ?= mvn -B -ntp
 
-.PHONY: build test demo bench fmt clean memory-test
+.PHONY: build test demo bench fmt clean memory-test python-env python-test python-memory-test
 
 ## build: compile everything and produce bin/floe's classpath (no tests)
 build:
 	$(MVN) -q -DskipTests install
 
-## test: the whole default test suite (what CI runs)
+## test: the whole default test suite (what CI runs): every module's tests, then the Python
+## package's (python-test) where Python 3 with JPype is present
 test:
 	$(MVN) install
+	$(MAKE) python-test
+
+## Python: a virtualenv over the system's Python 3 (Debian's python3-jpype is a system package),
+## pyarrow, Ray, DuckDB, Polars, pandas and pytest from pip, and `pip install ./python` into it.
+PYTHON ?= /usr/bin/python3
+VENV ?= python/.venv
+PYTHON_PACKAGES ?= pyarrow ray duckdb polars pandas pytest
+# a local package index, where the machine has one, instead of waiting on an unreachable one
+PIP_OPTS ?= $(if $(wildcard /opt/pypi/simple),--index-url file:///opt/pypi/simple,) --retries 1
+VENV_PY = $(abspath $(VENV))/bin/python
+
+## python-env: the virtualenv with the floe package installed from this checkout (after `make build`)
+python-env:
+	@test -x $(VENV_PY) || $(PYTHON) -m venv --system-site-packages $(VENV)
+	@$(VENV_PY) -c "import pyarrow, ray.data, duckdb, polars, pandas, pytest" 2>/dev/null \
+	  || $(VENV_PY) -m pip install -q $(PIP_OPTS) $(PYTHON_PACKAGES)
+	$(VENV_PY) -m pip install -q $(PIP_OPTS) --no-build-isolation --no-deps --force-reinstall ./python
+
+## python-test: the Python package's tests, run from a temporary directory (as a user would, away
+## from the checkout). Skipped with a message where Python 3 or JPype is missing, unless
+## FLOE_REQUIRE_PYTHON=1 (CI), where that fails.
+python-test:
+	@if $(PYTHON) -c "import jpype" 2>/dev/null; then \
+	  $(MAKE) --no-print-directory python-env && \
+	  cd "$$(mktemp -d)" && $(VENV_PY) -m pytest -q -p no:cacheprovider $(CURDIR)/python/tests; \
+	elif [ "$${FLOE_REQUIRE_PYTHON:-0}" = 1 ]; then \
+	  echo "python-test: $(PYTHON) with JPype is required (apt-get install python3-jpype)" >&2; exit 1; \
+	else \
+	  echo "python-test: SKIPPED, no $(PYTHON) with JPype (apt-get install python3-jpype)" >&2; \
+	fi
 
 ## demo: build, create sample tables with deletes in ./warehouse (SQLite catalog), stream them
 demo: build

@@ -49,10 +49,32 @@ final class ExportedScan extends ArrowReader {
       thread.setContextClassLoader(ExportedScan.class.getClassLoader());
     }
     try {
-      return transferNextBatch();
+      if (closed) {
+        // read past the end, or after a failure: the scan is gone, nothing more comes
+        if (failure != null) {
+          throw new ReadFailure(failure);
+        }
+        return false;
+      }
+      if (transferNextBatch()) {
+        return true;
+      }
+      // The end: close the scan now rather than when the consumer releases the stream, which
+      // pyarrow does only when the reader is closed or dropped, DuckDB at its next query.
+      getVectorSchemaRoot().clear();
+      closeReadSource();
+      return false;
     } catch (IOException | RuntimeException | Error e) {
+      if (e instanceof ReadFailure) {
+        throw e;
+      }
       failure = e;
       clearBatch(e);
+      try {
+        closeReadSource();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
       throw new ReadFailure(e);
     } finally {
       if (context == null) {
@@ -64,8 +86,6 @@ final class ExportedScan extends ArrowReader {
   private boolean transferNextBatch() throws IOException {
     VectorSchemaRoot target = getVectorSchemaRoot();
     if (!stream.loadNextBatch()) {
-      // the consumer may hold on to the stream after its end (DuckDB does until it is dropped)
-      target.clear();
       return false;
     }
     VectorSchemaRoot source = stream.getVectorSchemaRoot();
@@ -114,6 +134,7 @@ final class ExportedScan extends ArrowReader {
     return failure;
   }
 
+  /** Whether the scan is closed: read to its end, failed, or released by its consumer. */
   boolean isClosed() {
     return closed;
   }
@@ -142,7 +163,10 @@ final class ExportedScan extends ArrowReader {
     }
   }
 
-  /** Closes the stream (its files, deletes and allocator); batches Python holds stay valid. */
+  /**
+   * Closes the stream (its files, deletes and allocator), at the end, on a failure or when the
+   * consumer releases the C stream, whichever comes first; batches Python holds stay valid.
+   */
   @Override
   protected void closeReadSource() {
     if (closed) {

@@ -19,7 +19,7 @@ public final class PythonScan {
     return failure == null ? null : new PythonException(failure);
   }
 
-  /** Whether pyarrow released the stream, which closed the scan. */
+  /** Whether the scan is closed: read to its end, failed, or released by pyarrow. */
   public boolean isClosed() {
     return scan.isClosed();
   }

@@ -95,7 +95,7 @@ public final class PythonSession implements AutoCloseable {
     return export(table, stream, streamAddress);
   }
 
-  /** Scans that are open: exported and not yet released by their consumer. */
+  /** Scans that are open: exported, not read to their end and not released by their consumer. */
   public int openScans() {
     return openScans.get();
   }

@@ -64,8 +64,8 @@ class TestPythonSession {
         while (reader.loadNextBatch()) {
           kept.add(keep(reader.getVectorSchemaRoot(), consumer));
         }
+        assertThat(session.openScans()).as("closed at its end, before the release").isZero();
       }
-      assertThat(session.openScans()).isZero();
       long sum = 0;
       for (VectorSchemaRoot batch : kept) {
         BigIntVector ids = (BigIntVector) batch.getVector("id");
