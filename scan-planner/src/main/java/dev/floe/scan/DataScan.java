@@ -8,6 +8,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
 
 /**
  * A scan of an Iceberg table that streams Arrow record batches in bounded memory.
@@ -137,5 +138,27 @@ public final class DataScan {
     requireNonNull(allocator, "allocator is null");
     ScanPlan plan = ScanPlan.create(table, options, batchSize);
     return RecordBatchStream.open(plan, allocator);
+  }
+
+  /**
+   * Plans this scan lazily as splits of about {@code targetSplitBytes} each, for workers to read
+   * independently ({@link ScanSplit#open}). Planning is Iceberg's ({@code planTasks()} with this
+   * target and the table's open-file cost): a large file is cut at its row groups / stripes (the
+   * split offsets in its manifest entry), small files are combined. A target smaller than one row
+   * group gives one split per row group / stripe. Together the splits hold each of the scan's rows
+   * exactly once. Manifests are read as the splits are consumed; close the iterable when done.
+   *
+   * <p>Files written without split offsets are cut at fixed byte ranges of the target size instead
+   * (still exactly once per row, as readers keep the row groups / stripes that start in their
+   * range), so keep the target at row-group scale for such tables. The scan's {@link
+   * #parallelism(int) parallelism} does not apply: a split is read one file after another, and an
+   * engine's parallelism is across splits.
+   *
+   * @param targetSplitBytes the size Iceberg packs splits to, > 0
+   * @throws IllegalArgumentException for a target of 0 or less, a scan with a {@link #limit} (a
+   *     limit across splits is the engine's to apply), or an invalid column, filter or snapshot
+   */
+  public CloseableIterable<ScanSplit> planSplits(long targetSplitBytes) {
+    return SplitPlanner.plan(table, options, targetSplitBytes);
   }
 }

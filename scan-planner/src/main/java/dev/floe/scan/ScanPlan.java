@@ -39,12 +39,37 @@ final class ScanPlan {
   private final ReadContext context;
   private final long limit;
   private final int parallelism;
+  private final List<FileScanTask> givenTasks; // a split's tasks, read instead of planning; or null
 
   private ScanPlan(TableScan scan, ReadContext context, long limit, int parallelism) {
+    this(scan, context, limit, parallelism, null);
+  }
+
+  private ScanPlan(
+      TableScan scan,
+      ReadContext context,
+      long limit,
+      int parallelism,
+      List<FileScanTask> givenTasks) {
     this.scan = scan;
     this.context = context;
     this.limit = limit;
     this.parallelism = parallelism;
+    this.givenTasks = givenTasks;
+  }
+
+  /**
+   * A plan that reads exactly {@code tasks} (the tasks of one {@link ScanSplit}), one file after
+   * another, with no limit, instead of planning a table scan.
+   */
+  static ScanPlan ofTasks(ReadContext context, List<FileScanTask> tasks) {
+    if (context.batchSize() > MAX_BATCH_SIZE) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Invalid batch size: %d, expected 1 to %d rows",
+              context.batchSize(), MAX_BATCH_SIZE));
+    }
+    return new ScanPlan(null, context, -1, 1, List.copyOf(tasks));
   }
 
   static ScanPlan create(Table table, ScanOptions options, int batchSize) {
@@ -125,7 +150,15 @@ final class ScanPlan {
 
   /** Plans the scan's file tasks; Iceberg reads manifests as the iterable is consumed. */
   CloseableIterable<FileScanTask> planFiles() {
+    if (givenTasks != null) {
+      return CloseableIterable.withNoopClose(givenTasks);
+    }
     return scan.planFiles();
+  }
+
+  /** The Iceberg scan this plan plans, with its snapshot, schema and planning filter. */
+  TableScan tableScan() {
+    return scan;
   }
 
   private static TableScan snapshotScan(Table table, ScanOptions options) {
@@ -176,7 +209,8 @@ final class ScanPlan {
         schema, filter, caseSensitive, Type.TypeID.TIMESTAMP_NANO);
   }
 
-  private static Schema withFilterColumns(
+  /** {@code projection} plus the top-level columns of {@code schema} the filter needs. */
+  static Schema withFilterColumns(
       Schema projection, Schema schema, Expression filter, boolean caseSensitive) {
     Set<Integer> referenced =
         Binder.boundReferences(schema.asStruct(), List.of(filter), caseSensitive);
