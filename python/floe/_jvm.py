@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shlex
 import sys
@@ -138,19 +139,32 @@ def start_jvm(
             )
         entries = list(classpath) if classpath else default_classpath()
         entries += _jpype_support_jar(entries)
-        # Batches may outlive the JVM's shutdown hooks at interpreter exit, and their release
-        # calls into Java: leave the JVM to the process's exit instead of destroying it first.
-        jpype.config.destroy_jvm = False
+        # Batches and readers may outlive JPype's shutdown at interpreter exit, and releasing them
+        # calls into Java ("Failed to attach the current thread", or a crash, once JPype has shut
+        # down): leave the JVM running until the process itself exits ...
+        jpype.config.onexit = False
         jpype.startJVM(
             jpype.getDefaultJVMPath(),
             *options,
             classpath=entries,
             convertStrings=False,
         )
+        # ... but stop JPype's reference queue thread first, which would otherwise call into the
+        # finalizing interpreter and abort the process ("FATAL: exception not rethrown").
+        atexit.register(_stop_reference_queue)
         session_class = jpype.JClass("dev.floe.cli.python.PythonSession")
         limit = arrow_limit if arrow_limit is not None else (1 << 63) - 1
         _session = session_class(jpype.JLong(limit))
         _options = wanted
+
+
+def _stop_reference_queue() -> None:
+    import jpype
+
+    try:
+        jpype.JClass("org.jpype.ref.JPypeReferenceQueue").getInstance().stop()
+    except Exception:  # noqa: BLE001 - exiting anyway; a newer JPype may have moved it
+        pass
 
 
 def session():

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, Tuple
 
 import pyarrow as pa
 
@@ -37,6 +38,27 @@ def plan_splits(
         >>> splits = floe.plan_splits("db.events", 128 << 20, filter="id < 1000")
         >>> batches = floe.read_split("db.events", splits[0])   # on any worker
     """
+    return [split.json for split in planned_splits(table, target_bytes, select, filter, snapshot_id)]
+
+
+@dataclass(frozen=True)
+class PlannedSplit:
+    """A split with the estimates an engine schedules by (before deletes and filtering)."""
+
+    json: str
+    estimated_rows: int
+    estimated_bytes: int
+    files: Tuple[str, ...]
+
+
+def planned_splits(
+    table: TableLike,
+    target_bytes: int,
+    select: Optional[Sequence[str]] = None,
+    filter: Optional[str] = None,
+    snapshot_id: Optional[int] = None,
+) -> List[PlannedSplit]:
+    """:func:`plan_splits` with each split's estimates."""
     opened = as_table(table)
     _check_int(target_bytes, "target_bytes")
     _check_optional_int(snapshot_id, "snapshot_id")
@@ -55,7 +77,15 @@ def plan_splits(
         )
     except jpype.JException as e:
         raise from_java(e) from None
-    return [str(split) for split in splits]
+    return [
+        PlannedSplit(
+            json=str(split.json()),
+            estimated_rows=int(split.estimatedRows()),
+            estimated_bytes=int(split.estimatedBytes()),
+            files=tuple(str(file) for file in split.files()),
+        )
+        for split in splits
+    ]
 
 
 def read_split(table: TableLike, split: str, batch_size: int = 10_000) -> pa.RecordBatchReader:

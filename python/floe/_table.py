@@ -14,8 +14,8 @@ from floe._errors import UsageError, from_java
 class Table:
     """An Iceberg table opened in Floe's JVM, from :func:`load_table`.
 
-    Remembers how it was opened (``reference``, ``catalog``, ``rewrite_prefix``), so that Ray
-    workers can open it again. Closing it (or dropping it) closes the catalog it came from; readers
+    Remembers how it was opened (``reference``, ``catalog``, ``rewrite_prefix``, with local paths
+    made absolute), so that Ray workers can open it again. Closing it (or dropping it) closes the catalog it came from; readers
     keep their table open until they are done.
     """
 
@@ -95,16 +95,14 @@ def load_table(
     # it started in.
     if _is_local_path(reference):
         reference = os.path.abspath(reference)
-    catalog_map = _java_map(_embedded_warehouse(catalog), "catalog")
-    prefix_map = _java_map(
-        None
-        if rewrite_prefix is None
-        else {
+    catalog = _embedded_warehouse(catalog)
+    if rewrite_prefix is not None:
+        rewrite_prefix = {
             source: os.path.abspath(target) if _is_local_path(target) else target
             for source, target in _checked(rewrite_prefix, "rewrite_prefix").items()
-        },
-        "rewrite_prefix",
-    )
+        }
+    catalog_map = _java_map(catalog, "catalog")
+    prefix_map = _java_map(rewrite_prefix, "rewrite_prefix")
     import jpype
 
     java = _jvm.session()

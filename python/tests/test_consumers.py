@@ -75,16 +75,22 @@ def test_pandas_reads_the_reader(warehouse, no_leaks):
     del frame
 
 
-def test_read_all_keeps_every_batch_as_it_was_read(warehouse, no_leaks):
+def test_kept_batches_keep_the_values_they_were_read_with(warehouse, no_leaks):
     """Batches kept by a C-stream consumer are not overwritten by the batches after them."""
     table = warehouse.load("db.deletes")
-    for batch_size in (1, 7, 10_000):
-        seen = []
-        for batch in floe.scan(table, filter="id < 3000", batch_size=batch_size):
-            seen.extend(batch.to_pylist())  # copied as each batch arrives
-        kept = floe.scan(table, filter="id < 3000", batch_size=batch_size).read_all()
-        assert kept.num_rows == len(seen) > 0
-        assert kept.to_pylist() == seen, batch_size
+    for batch_size, condition in ((1, "id < 400"), (7, "id < 3000"), (10_000, None)):
+        kept, seen = [], []
+        for batch in floe.scan(table, filter=condition, batch_size=batch_size):
+            seen.append(batch.to_pylist())  # a copy, as the batch arrives
+            kept.append(batch)  # the batch itself, still backed by Floe's buffers
+        assert len(kept) > 1
+        assert [batch.to_pylist() for batch in kept] == seen, batch_size
+        del kept, batch
+
+        # read_all() keeps every batch the same way (plan order may differ between scans)
+        every = floe.scan(table, filter=condition, batch_size=batch_size).read_all()
+        by_id = sorted((row for rows in seen for row in rows), key=lambda row: row["id"])
+        assert every.sort_by("id").to_pylist() == by_id, batch_size
 
 
 def test_limit_and_snapshot_are_applied(warehouse, no_leaks):

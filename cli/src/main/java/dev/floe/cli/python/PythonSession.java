@@ -5,7 +5,13 @@ import static java.util.Objects.requireNonNull;
 import dev.floe.cli.CatalogOptions;
 import dev.floe.cli.ScanArguments;
 import dev.floe.cli.TableOptions;
+import dev.floe.cli.UsageException;
+import dev.floe.scan.DataScan;
 import dev.floe.scan.RecordBatchStream;
+import dev.floe.scan.ScanSplit;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +20,7 @@ import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.iceberg.io.CloseableIterable;
 
 /**
  * What the Python package ({@code python/floe}) calls in its in-process JVM: tables opened and
@@ -89,6 +96,70 @@ public final class PythonSession implements AutoCloseable {
           ScanArguments.of(selected, filter, snapshotId, limit)
               .resolve(table.table(), null)
               .open(batchSize, root);
+    } catch (RuntimeException e) {
+      throw new PythonException(e);
+    }
+    return export(table, stream, streamAddress);
+  }
+
+  /**
+   * Plans a scan of the table as splits of about {@code targetBytes} each (manifests only).
+   *
+   * @throws PythonException as {@link #scan}, or for a target of 0 or less
+   */
+  public List<PythonSplit> planSplits(
+      PythonTable table, long targetBytes, String[] columns, String filter, Long snapshotId) {
+    requireNonNull(table, "table is null");
+    try {
+      List<String> selected = columns == null ? null : Arrays.asList(columns);
+      DataScan scan =
+          ScanArguments.of(selected, filter, snapshotId, null)
+              .resolve(table.table(), null)
+              .dataScan();
+      List<PythonSplit> planned = new ArrayList<>();
+      try (CloseableIterable<ScanSplit> splits = plan(scan, targetBytes)) {
+        for (ScanSplit split : splits) {
+          planned.add(
+              new PythonSplit(
+                  split.toJson(), split.estimatedRows(), split.estimatedBytes(), split.files()));
+        }
+      }
+      return planned;
+    } catch (IOException e) {
+      throw new PythonException(new UncheckedIOException("Cannot plan splits", e));
+    } catch (RuntimeException e) {
+      throw new PythonException(e);
+    }
+  }
+
+  private static CloseableIterable<ScanSplit> plan(DataScan scan, long targetBytes) {
+    try {
+      return scan.planSplits(targetBytes);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Opens one split of {@link #planSplits} (its JSON) on this process's handle of the table and
+   * exports it into the {@code ArrowArrayStream} at {@code streamAddress}, as {@link #scan} does.
+   */
+  public PythonScan readSplit(
+      PythonTable table, String splitJson, int batchSize, long streamAddress) {
+    requireNonNull(table, "table is null");
+    RecordBatchStream stream;
+    try {
+      ScanSplit split;
+      try {
+        split = ScanSplit.fromJson(splitJson);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage(), e);
+      }
+      try {
+        stream = split.open(table.table(), batchSize, root);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage(), e);
+      }
     } catch (RuntimeException e) {
       throw new PythonException(e);
     }
