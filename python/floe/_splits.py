@@ -8,7 +8,7 @@ from typing import List, Optional, Sequence, Tuple
 import pyarrow as pa
 
 from floe import _jvm
-from floe._errors import FloeError, UsageError, from_java
+from floe._errors import UsageError, from_java
 from floe._scan import TableLike, _check_int, _check_optional_int, _columns, _export
 from floe._table import as_table
 
@@ -66,7 +66,6 @@ def planned_splits(
     import jpype
 
     java = _jvm.session()
-    _require_splits(java)
     try:
         splits = java.planSplits(
             opened._java,
@@ -108,22 +107,8 @@ def read_split(table: TableLike, split: str, batch_size: int = 10_000) -> pa.Rec
     import jpype
 
     java = _jvm.session()
-    _require_splits(java)
     return _export(
         lambda address: java.readSplit(
             opened._java, split, jpype.JInt(batch_size), jpype.JLong(address)
         ),
     )
-
-
-def splits_available() -> bool:
-    """Whether the Floe build has scan splits (``dev.floe.scan.ScanSplit``)."""
-    return hasattr(_jvm.session(), "planSplits")
-
-
-def _require_splits(java) -> None:
-    if not hasattr(java, "planSplits"):
-        raise FloeError(
-            "Cannot plan splits: this Floe build has no dev.floe.scan.ScanSplit; rebuild Floe"
-            " with scan splits"
-        )
