@@ -63,6 +63,13 @@ bench: build
 	  -cp benchmarks/target/floe-benchmarks-0.1.0-SNAPSHOT.jar:$$(cat benchmarks/target/classpath.txt) \
 	  dev.floe.bench.ThroughputBenchmark $(BENCH_ROWS) $(BENCH_ROUNDS) benchmarks/target/tables $(BENCH_PARALLELISM)
 
+## python-memory-test: not in CI. One Ray worker reads a >= 1 GB fixture table (generated once into
+## FLOE_PYTHON_MEMORY_TABLES) through floe.ray.read_iceberg under a 256 MiB JVM heap; its peak RSS
+## is printed next to pyarrow's to_table() of the same files.
+FLOE_PYTHON_MEMORY_TABLES ?= $(HOME)/.cache/floe-memory-python
+python-memory-test: python-env
+	$(VENV_PY) python/benchmarks/ray_memory.py --tables $(FLOE_PYTHON_MEMORY_TABLES)
+
 ## memory-test: full-size RSS suite, not in CI (152M-row Parquet and ORC tables, >150M rows after deletes, 4 sizes x 4 batch
 ## sizes; the first run generates ~14 GB of tables into FLOE_MEMORY_TABLES, ~1 h on 2 cores).
 ## Report: memory-tests/target/memory-report-full/ (memory.md, rss.png).

@@ -2,10 +2,15 @@
 
 The driver plans the scan's splits from metadata only; each split becomes one read task, which
 opens the table in its worker, reads the split in the worker's JVM and yields its batches as
-blocks one by one, never the whole split at once.
+blocks one by one, never the whole split at once (each batch copied into pyarrow's memory, so
+that the blocks Ray buffers do not hold the JVM's).
+
+Import ``floe.ray`` before ``ray.init()``: it turns off Ray's C++ failure signal handler (as Ray
+advises for Java libraries), which would otherwise kill a process whose JVM raises the signals
+it handles itself (``RAY_DISABLE_FAILURE_SIGNAL_HANDLER=1`` does the same).
 
 Example:
-    >>> import ray, floe.ray
+    >>> import floe.ray, ray
     >>> ray.init(num_cpus=2)
     >>> ds = floe.ray.read_iceberg("db.events", select=["id", "ts"], filter="id < 1000000")
     >>> ds.count(), ds.sum("id")
@@ -13,15 +18,27 @@ Example:
 
 from __future__ import annotations
 
+import os
+
+# Ray's C++ failure signal handler takes the SIGSEGVs the JVM raises and handles itself (safepoint
+# polls, implicit null checks) for crashes, and kills the process: Ray documents turning it off
+# for Java libraries. Before `import ray` for this process's constants, and in the environment
+# for the workers a later ray.init() starts.
+os.environ.setdefault("RAY_DISABLE_FAILURE_SIGNAL_HANDLER", "1")
+
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
 import pyarrow as pa
 import ray.data
+from ray._private import ray_constants
 from ray.data.block import BlockMetadata
 from ray.data.datasource import Datasource, ReadTask
 
 import floe
 from floe._splits import PlannedSplit, planned_splits
+
+if os.environ["RAY_DISABLE_FAILURE_SIGNAL_HANDLER"] not in ("0", "false", "False"):
+    ray_constants.RAY_DISABLE_FAILURE_SIGNAL_HANDLER = True  # ray was imported before floe.ray
 
 DEFAULT_TARGET_SPLIT_BYTES = 128 * 1024 * 1024
 
@@ -130,10 +147,15 @@ def _reader(table, catalog, rewrite_prefix, split_json, batch_size):
         try:
             reader = floe.read_split(opened, split_json, batch_size=batch_size)
             schema = reader.schema
+            memory = pa.default_cpu_memory_manager()
             empty = True
             for batch in floe.batches(reader):
                 empty = False
-                yield pa.Table.from_batches([batch])
+                # Copied out of the JVM's memory: Ray Data keeps a task's blocks until they add
+                # up to its target block size (128 MiB) before it stores them, and blocks backed
+                # by Floe's buffers would hold that much of the worker JVM's direct memory (a
+                # 1 GB read failed so under -Xmx256m, whose direct memory limit is as large).
+                yield pa.Table.from_batches([batch.copy_to(memory)])
             if empty:
                 # every row deleted or filtered out: a block that still has the columns
                 yield schema.empty_table()
