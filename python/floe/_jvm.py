@@ -7,6 +7,7 @@ import os
 import shlex
 import sys
 import threading
+import warnings
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -103,8 +104,11 @@ def start_jvm(
         arrow_limit: the most bytes of Arrow memory (batches, decoding buffers) all scans may hold at
             once; default: no limit.
 
+    Warns ``RuntimeWarning`` if the JVM already runs with other options: a JVM cannot be started
+    twice in one process.
+
     Raises:
-        FloeError: if the jars are not found, or the JVM is already running with other options.
+        FloeError: if the jars are not found, or another JVM (not Floe's) runs in this process.
 
     Example:
         >>> import floe
@@ -125,9 +129,11 @@ def start_jvm(
         global _session, _options
         if _session is not None:
             if wanted != _options:
-                raise FloeError(
-                    "Cannot start the JVM with other options: it is already running in this"
-                    " process (call floe.start_jvm before the first scan)"
+                warnings.warn(
+                    "Floe's JVM is already running in this process with other options; they"
+                    " stay as they were (call floe.start_jvm before the first Floe call)",
+                    RuntimeWarning,
+                    stacklevel=2,
                 )
             return
         import jpype
