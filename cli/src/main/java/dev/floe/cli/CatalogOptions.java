@@ -82,16 +82,13 @@ public final class CatalogOptions {
   }
 
   /**
-   * Builds the catalog of these Iceberg catalog properties as the commands do: none at all is the
-   * embedded SQLite catalog of {@code ./warehouse}, which must exist.
+   * Resolves Iceberg catalog properties as the commands do: none at all is the embedded SQLite
+   * catalog of {@code ./warehouse}.
    *
-   * @throws UsageException if the properties do not tell a catalog or the embedded one is missing
+   * @param name the catalog name, or null for the default
+   * @throws UsageException if the properties do not tell a catalog
    */
-  public static Catalog open(String name, Map<String, String> properties) {
-    return open(resolve(name, properties));
-  }
-
-  private static CatalogConfig resolve(String name, Map<String, String> properties) {
+  public static CatalogConfig resolve(String name, Map<String, String> properties) {
     try {
       return CatalogConfig.resolve(name, properties, null);
     } catch (IllegalArgumentException e) {
@@ -99,7 +96,8 @@ public final class CatalogOptions {
     }
   }
 
-  private static Catalog open(CatalogConfig config) {
+  /** Builds the catalog; a missing embedded catalog is a usage error, not a failure. */
+  static Catalog open(CatalogConfig config) {
     try {
       return config.open(false);
     } catch (IllegalStateException e) {

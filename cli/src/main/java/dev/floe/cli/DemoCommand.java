@@ -10,9 +10,9 @@ import dev.floe.scan.DataScan;
 import dev.floe.scan.RecordBatchStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -136,7 +136,7 @@ final class DemoCommand implements Callable<Integer> {
     long start = System.nanoTime();
     try (BufferAllocator allocator = new RootAllocator();
         RecordBatchStream batches = scan.toRecordBatches(batchSize, allocator)) {
-      TextTable preview = null;
+      String preview = null;
       for (VectorSchemaRoot batch : batches) {
         if (preview == null) {
           preview = preview(batches.icebergSchema(), batch, 5);
@@ -163,7 +163,7 @@ final class DemoCommand implements Callable<Integer> {
           seconds, batches.rowsRead() / seconds, batches.bytesRead() / 1e6 / seconds);
       out.printf("  peak Arrow    %.1f MiB%n", allocator.getPeakMemoryAllocation() / 1048576.0);
       out.printf("  peak RSS      %s%n", ProcessMemory.peakRss());
-      out.printf("First rows:%n%s", preview == null ? "  (none)\n" : indent(preview.render()));
+      out.printf("First rows:%n%s", preview == null ? "  (none)\n" : preview);
     }
     filtered(table, out);
   }
@@ -184,16 +184,18 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static TextTable preview(Schema schema, VectorSchemaRoot batch, int rows) {
+  /** The batch's first rows as an indented text table. */
+  private static String preview(Schema schema, VectorSchemaRoot batch, int rows) {
     List<Types.NestedField> columns = schema.columns();
     ValueText[] values = new ValueText[columns.size()];
-    boolean[] numeric = new boolean[columns.size()];
+    List<TextTable.Column> header = new ArrayList<>();
     for (int i = 0; i < values.length; i++) {
       values[i] = ValueText.of(columns.get(i), batch.getVector(i));
-      numeric[i] = values[i].isNumeric();
+      header.add(TextTable.Column.of(columns.get(i).name(), values[i].isNumeric()));
     }
+    StringBuilder text = new StringBuilder();
     TextTable table =
-        new TextTable(columns.stream().map(Types.NestedField::name).toList(), numeric, 28);
+        new TextTable(header, 28, line -> text.append("  ").append(line).append('\n'));
     for (int row = 0; row < Math.min(rows, batch.getRowCount()); row++) {
       String[] cells = new String[values.length];
       for (int i = 0; i < values.length; i++) {
@@ -201,10 +203,7 @@ final class DemoCommand implements Callable<Integer> {
       }
       table.add(cells);
     }
-    return table;
-  }
-
-  private static String indent(String text) {
-    return text.lines().map(line -> "  " + line + "\n").collect(Collectors.joining());
+    table.finish();
+    return text.toString();
   }
 }

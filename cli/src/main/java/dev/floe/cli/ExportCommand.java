@@ -7,8 +7,11 @@ import dev.floe.cli.export.AtomicFile;
 import dev.floe.cli.export.BatchWriter;
 import dev.floe.cli.export.CountingOutputStream;
 import dev.floe.cli.export.ExportFormat;
+import dev.floe.cli.export.ExportSink;
+import dev.floe.cli.export.ExportTarget;
 import dev.floe.cli.export.KeepOpenOutputStream;
 import dev.floe.scan.RecordBatchStream;
+import dev.floe.scan.ScanSplit;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -48,7 +51,8 @@ import picocli.CommandLine.TypeConversionException;
       "  floe export demo.events_parquet --format parquet --out events.parquet",
       "  floe export demo.events_orc --format csv --filter \"qty < 10 AND note IS NULL\" -o x.csv",
       "  floe export demo.events_parquet --format arrow - | python3 -c 'import pyarrow as pa,"
-          + " sys; print(pa.ipc.open_stream(sys.stdin.buffer).read_all().num_rows)'"
+          + " sys; print(pa.ipc.open_stream(sys.stdin.buffer).read_all().num_rows)'",
+      "  floe export demo.events_parquet --split part-00 --format parquet -o part-00.parquet"
     })
 final class ExportCommand implements Callable<Integer> {
   private static final Set<String> CODECS =
@@ -89,7 +93,11 @@ final class ExportCommand implements Callable<Integer> {
       description = "Rows per Arrow batch (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--overwrite", description = "Replace the output file if it exists.")
+  @Option(
+      names = "--overwrite",
+      description =
+          "Replace the output file if it exists (through a symbolic link: the file it names)."
+              + " Devices and FIFOs are written straight and need no --overwrite.")
   boolean overwrite;
 
   @Option(
@@ -109,6 +117,14 @@ final class ExportCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   int rowGroupMib;
 
+  @Option(
+      names = "--split",
+      paramLabel = "FILE",
+      description =
+          "Export one split of 'floe splits' (a file holding its line, or - for standard input)"
+              + " instead of a scan; TABLE must be the table it was planned from.")
+  String split;
+
   @Mixin TableOptions tableOptions;
   @Mixin ScanArguments scan;
   @Mixin ProgressOptions progressOptions;
@@ -126,18 +142,24 @@ final class ExportCommand implements Callable<Integer> {
               + " to a terminal; redirect standard output (> file, | program) or use --out");
     }
     try (OpenTable open = tableOptions.open(table)) {
-      ResolvedScan resolved = scan.resolve(open.table(), null);
+      ScanSplit oneSplit = split == null ? null : SplitInput.read(split, scan);
+      ResolvedScan resolved = oneSplit == null ? scan.resolve(open.table(), null) : null;
       Progress progress = Progress.create(io, progressOptions.progressEnabled(io), "  exporting  ");
       if (progress.enabled()) {
-        PlannedSize size = resolved.plannedSize();
-        progress.expect(size.records(), size.files(), resolved.limit());
+        PlannedSize size = oneSplit == null ? resolved.plannedSize() : SplitInput.size(oneSplit);
+        progress.expect(size.records(), size.files(), oneSplit == null ? resolved.limit() : null);
       }
       long start = System.nanoTime();
       try (BufferAllocator allocator = new RootAllocator();
-          RecordBatchStream batches = resolved.open(batchSize, allocator)) {
+          RecordBatchStream batches =
+              oneSplit == null
+                  ? resolved.open(batchSize, allocator)
+                  : SplitInput.open(oneSplit, open.table(), batchSize, allocator)) {
         Export export = new Export(batches, chosen, parquet, progress);
         boolean complete =
-            target.equals("-") ? export.toStdout(io) : export.toFile(Path.of(target), overwrite);
+            target.equals("-")
+                ? export.toStdout(io)
+                : export.toFile(Path.of(target), overwrite, io);
         progress.done();
         if (complete && !progressOptions.quiet) {
           summary(io, batches, target, export.bytes(), start, allocator);
@@ -248,26 +270,51 @@ final class ExportCommand implements Callable<Integer> {
       }
     }
 
-    boolean toFile(Path target, boolean overwrite) throws IOException {
-      Path parent = target.toAbsolutePath().getParent();
-      if (parent != null && !Files.isDirectory(parent)) {
-        throw new UsageException("Cannot export to " + target + ": no directory " + parent);
-      }
-      if (Files.isDirectory(target)) {
+    /**
+     * Writes to a file, or straight to a device or FIFO (see {@link ExportTarget}).
+     *
+     * @return false if the reader of a FIFO went away early: not an error, as on standard output
+     */
+    boolean toFile(Path target, boolean overwrite, CommandIo io) throws IOException {
+      ExportTarget where = ExportTarget.of(target);
+      if (where.kind() == ExportTarget.Kind.DIRECTORY) {
         throw new UsageException("Cannot export to " + target + ": it is a directory");
       }
-      AtomicFile file;
-      try {
-        file = AtomicFile.create(target, overwrite);
-      } catch (FileAlreadyExistsException e) {
-        throw new UsageException(
-            "Cannot export to " + target + ": the file exists; pass --overwrite to replace it");
+      Path parent = where.file().getParent();
+      if (where.kind() == ExportTarget.Kind.NEW_FILE
+          && parent != null
+          && !Files.isDirectory(parent)) {
+        throw new UsageException("Cannot export to " + target + ": no directory " + parent);
       }
-      try (file) {
-        write(file.stream(), target.toString());
-        file.commit();
+      ExportSink sink;
+      try {
+        sink = where.open(overwrite, () -> interrupted(io));
+      } catch (FileAlreadyExistsException e) {
+        String exists =
+            where.isLink() ? "it links to " + where.file() + ", which exists" : "the file exists";
+        throw new UsageException(
+            "Cannot export to " + target + ": " + exists + "; pass --overwrite to replace it");
+      }
+      try (sink) {
+        write(sink.stream(), target.toString());
+        sink.commit();
+      } catch (IOException | RuntimeException e) {
+        if (sink instanceof AtomicFile file && file.abandoned()) {
+          // the shutdown hook deleted the file under the writer, and has said so
+          throw new AlreadyReported(e);
+        }
+        if (where.kind() == ExportTarget.Kind.STREAM && isBrokenPipe(e)) {
+          return false;
+        }
+        throw e;
       }
       return true;
+    }
+
+    /** Runs on the shutdown hook's thread once Ctrl-C or SIGTERM deleted the temporary file. */
+    private static void interrupted(CommandIo io) {
+      io.err().println("floe export: interrupted; nothing written");
+      io.err().flush();
     }
 
     private void write(OutputStream sink, String location) throws IOException {
@@ -287,7 +334,7 @@ final class ExportCommand implements Callable<Integer> {
       }
     }
 
-    private static boolean isBrokenPipe(IOException e) {
+    private static boolean isBrokenPipe(Exception e) {
       for (Throwable cause = e; cause != null; cause = cause.getCause()) {
         String message = cause.getMessage();
         if (message != null && message.contains("Broken pipe")) {

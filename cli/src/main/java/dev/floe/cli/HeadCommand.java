@@ -4,11 +4,15 @@ import dev.floe.cli.ScanArguments.ResolvedScan;
 import dev.floe.cli.TableOptions.OpenTable;
 import dev.floe.cli.export.ValueText;
 import dev.floe.scan.RecordBatchStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.iceberg.MetadataColumns;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Types;
 import picocli.CommandLine.Command;
@@ -17,7 +21,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** Prints the first rows of a table as an aligned text table. */
+/**
+ * Prints the first rows of a table as an aligned text table, streamed: column widths come from the
+ * first rows, so any number of rows prints in bounded memory.
+ */
 @Command(
     name = "head",
     mixinStandardHelpOptions = true,
@@ -66,29 +73,33 @@ final class HeadCommand implements Callable<Integer> {
       try (BufferAllocator allocator = new RootAllocator();
           RecordBatchStream batches =
               resolved.open((int) Math.max(1, Math.min(limit, 10_000)), allocator)) {
-        TextTable text = collect(batches, maxWidth);
-        CommandIo io = floe.io();
-        io.out().print(text.render());
-        io.out().printf("(%,d %s)%n", text.rowCount(), text.rowCount() == 1 ? "row" : "rows");
+        PrintStream out = floe.io().out();
+        long printed = print(batches, maxWidth, out);
+        out.printf("(%,d %s)%n", printed, printed == 1 ? "row" : "rows");
       }
     }
     return Floe.OK;
   }
 
-  /** The stream's rows as a text table (the stream's limit bounds how many). */
-  static TextTable collect(RecordBatchStream batches, int maxWidth) {
+  /**
+   * Prints the stream's rows (its limit bounds how many) as a text table while reading them: what
+   * is held at once is one batch and the table's window of rows, not every row. Stops early when
+   * standard output's reader went away ({@code | head}).
+   *
+   * @return the rows printed
+   */
+  static long print(RecordBatchStream batches, int maxWidth, PrintStream out) {
     Schema schema = batches.icebergSchema();
     List<Types.NestedField> columns = schema.columns();
+    Consumer<String> lines = line -> out.append(line).append('\n');
     TextTable text = null;
     for (VectorSchemaRoot batch : batches) {
       ValueText[] values = new ValueText[columns.size()];
-      boolean[] numeric = new boolean[columns.size()];
       for (int i = 0; i < values.length; i++) {
         values[i] = ValueText.of(columns.get(i), batch.getVector(i));
-        numeric[i] = values[i].isNumeric();
       }
       if (text == null) {
-        text = new TextTable(names(columns), numeric, maxWidth);
+        text = new TextTable(tableColumns(columns, values), maxWidth, lines);
       }
       for (int row = 0; row < batch.getRowCount(); row++) {
         String[] cells = new String[values.length];
@@ -97,13 +108,29 @@ final class HeadCommand implements Callable<Integer> {
         }
         text.add(cells);
       }
+      if (out.checkError()) {
+        return text.rowCount(); // the reader closed the pipe; nobody is reading the rest
+      }
     }
-    return text != null
-        ? text
-        : new TextTable(names(columns), new boolean[columns.size()], maxWidth);
+    if (text == null) {
+      text = new TextTable(tableColumns(columns, null), maxWidth, lines);
+    }
+    text.finish();
+    return text.rowCount();
   }
 
-  private static List<String> names(List<Types.NestedField> columns) {
-    return columns.stream().map(Types.NestedField::name).toList();
+  /** Numbers right-aligned (once there are values to tell), file paths cut keeping the name. */
+  private static List<TextTable.Column> tableColumns(
+      List<Types.NestedField> columns, ValueText[] values) {
+    List<TextTable.Column> result = new ArrayList<>(columns.size());
+    for (int i = 0; i < columns.size(); i++) {
+      Types.NestedField column = columns.get(i);
+      result.add(
+          new TextTable.Column(
+              column.name(),
+              values != null && values[i].isNumeric(),
+              column.fieldId() == MetadataColumns.FILE_PATH.fieldId()));
+    }
+    return result;
   }
 }

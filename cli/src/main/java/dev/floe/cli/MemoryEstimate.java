@@ -1,5 +1,6 @@
 package dev.floe.cli;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,8 +20,10 @@ import org.apache.iceberg.types.Types;
  * output batch, and the task's deletes once loaded.
  *
  * <p>A scan holds one task at a time, so its peak is the largest task's estimate, plus the JVM's
- * own baseline, which is not counted here. Variable-width values are sized from their compressed
- * on-disk bytes per value, times three; Arrow buffers are rounded up to powers of two.
+ * own baseline, which is not counted here. With parallelism n, {@link #atOnce} adds up the n
+ * largest tasks and the batches waiting between them and the consumer. Variable-width values are
+ * sized from their compressed on-disk bytes per value, times three; Arrow buffers are rounded up to
+ * powers of two.
  */
 record MemoryEstimate(long decoderBytes, long batchBytes, long deleteBytes) {
   private static final int POSITION_DELETE_BYTES = 8;
@@ -29,6 +32,34 @@ record MemoryEstimate(long decoderBytes, long batchBytes, long deleteBytes) {
 
   long total() {
     return decoderBytes + batchBytes + deleteBytes;
+  }
+
+  /**
+   * The peak of a scan reading {@code files} data files at once, from the estimates of its largest
+   * tasks ({@code largest}, at most {@code files} of them). One file at a time, that is the largest
+   * task. Above one, the scan's reader threads hold that many files at once (each with its decoder
+   * state, deletes and one batch, being decoded or waiting to be handed over), and further batches
+   * are in flight: a queue of {@code files} finished batches and the one the consumer holds.
+   */
+  static MemoryEstimate atOnce(List<MemoryEstimate> largest, int files) {
+    if (largest.isEmpty()) {
+      throw new IllegalArgumentException("Cannot estimate a scan of no files");
+    }
+    if (files <= 1 || largest.size() == 1) {
+      return largest.stream().max(Comparator.comparingLong(MemoryEstimate::total)).orElseThrow();
+    }
+    long decoder = 0;
+    long batches = 0;
+    long deletes = 0;
+    long largestBatch = 0;
+    for (MemoryEstimate task : largest) {
+      decoder += task.decoderBytes();
+      batches += task.batchBytes();
+      deletes += task.deleteBytes();
+      largestBatch = Math.max(largestBatch, task.batchBytes());
+    }
+    int reading = largest.size();
+    return new MemoryEstimate(decoder, batches + (reading + 1L) * largestBatch, deletes);
   }
 
   static MemoryEstimate of(FileScanTask task, Schema projection, int batchSize) {

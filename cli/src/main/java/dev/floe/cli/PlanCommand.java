@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.PriorityQueue;
 import java.util.concurrent.Callable;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -104,7 +106,7 @@ final class PlanCommand implements Callable<Integer> {
     }
     out.println();
     Schema projection = readColumns(resolved, output);
-    Totals totals = new Totals();
+    Totals totals = new Totals(scan.parallelism);
     try (CloseableIterable<FileScanTask> tasks = resolved.tableScan().planFiles()) {
       for (FileScanTask task : tasks) {
         printTask(out, t.location(), task);
@@ -186,8 +188,14 @@ final class PlanCommand implements Callable<Integer> {
     return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
   }
 
-  /** Sums over the planned tasks, and the task with the largest memory estimate. */
+  /**
+   * Sums over the planned tasks, the task with the largest memory estimate, and the {@code
+   * parallelism} largest estimates (the files a parallel scan may hold at once).
+   */
   private static final class Totals {
+    private final int parallelism;
+    private final PriorityQueue<MemoryEstimate> largest =
+        new PriorityQueue<>(Comparator.comparingLong(MemoryEstimate::total));
     private long dataFiles;
     private long dataBytes;
     private long records;
@@ -198,6 +206,10 @@ final class PlanCommand implements Callable<Integer> {
     private long deleteRows;
     private MemoryEstimate peak;
     private String peakFile;
+
+    Totals(int parallelism) {
+      this.parallelism = parallelism;
+    }
 
     void add(FileScanTask task, MemoryEstimate estimate) {
       dataFiles += 1;
@@ -218,6 +230,10 @@ final class PlanCommand implements Callable<Integer> {
         peak = estimate;
         peakFile = task.file().location();
       }
+      largest.add(estimate);
+      if (largest.size() > parallelism) {
+        largest.poll();
+      }
     }
 
     void print(PrintStream out, int batchSize, String tableLocation) {
@@ -233,16 +249,21 @@ final class PlanCommand implements Callable<Integer> {
         out.println("Expected peak memory  nothing to read");
         return;
       }
+      int atOnce = largest.size();
+      MemoryEstimate scan = MemoryEstimate.atOnce(List.copyOf(largest), atOnce);
       out.printf(
-          "Expected peak memory  ~%s for one file at a time (largest: %s) + JVM baseline%n",
-          bytes(peak.total()), relative(peakFile, tableLocation));
+          "Expected peak memory  ~%s for %s at a time (largest: %s) + JVM baseline%n",
+          bytes(scan.total()),
+          atOnce == 1 ? "one file" : atOnce + " files",
+          relative(peakFile, tableLocation));
       out.printf(
-          "    decoder state (one row group / stripe, projected) %s, batch of %,d rows %s,"
-              + " deletes %s%n",
-          bytes(peak.decoderBytes()),
+          "    decoder state (%s, projected) %s, %s of %,d rows %s, deletes %s%n",
+          atOnce == 1 ? "one row group / stripe" : atOnce + " row groups / stripes",
+          bytes(scan.decoderBytes()),
+          atOnce == 1 ? "batch" : (2 * atOnce + 1) + " batches (being read, queued, handed out)",
           batchSize,
-          bytes(peak.batchBytes()),
-          bytes(peak.deleteBytes()));
+          bytes(scan.batchBytes()),
+          bytes(scan.deleteBytes()));
     }
   }
 }

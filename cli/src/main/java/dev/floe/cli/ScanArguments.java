@@ -3,6 +3,7 @@ package dev.floe.cli;
 import dev.floe.cli.filter.SqlFilter;
 import dev.floe.reader.FilterColumns;
 import dev.floe.scan.DataScan;
+import dev.floe.scan.PlanOrder;
 import dev.floe.scan.RecordBatchStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.iceberg.FileScanTask;
@@ -27,9 +29,10 @@ import picocli.CommandLine.Option;
 public final class ScanArguments {
   @Option(
       names = "--select",
-      split = ",",
-      paramLabel = "COLUMN",
-      description = "Columns to read, in output order (comma separated); _file and _pos allowed.")
+      paramLabel = "COLUMNS",
+      description =
+          "Columns to read, in output order (comma separated, spaces around names ignored;"
+              + " repeatable); _file and _pos allowed.")
   List<String> columns;
 
   @Option(
@@ -101,7 +104,7 @@ public final class ScanArguments {
       throw new UsageException("Invalid options: choose one of --snapshot, --as-of and --ref");
     }
     DataScan data = DataScan.of(table).caseSensitive(!ignoreCase);
-    TableScan scan = table.newScan().caseSensitive(!ignoreCase);
+    TableScan scan = PlanOrder.deterministic(table.newScan()).caseSensitive(!ignoreCase);
     try {
       if (snapshotId != null) {
         scan = scan.useSnapshot(snapshotId);
@@ -129,7 +132,7 @@ public final class ScanArguments {
       data = data.filter(expression);
     }
     if (columns != null) {
-      data = data.select(columns.toArray(new String[0]));
+      data = data.select(selectedColumns());
     }
     try {
       data = data.parallelism(parallelism);
@@ -145,6 +148,24 @@ public final class ScanArguments {
       }
     }
     return new ResolvedScan(table, data, scan, expression, rows);
+  }
+
+  /**
+   * The --select names, split here rather than by picocli, which drops empty names at the end
+   * ({@code "id,"}); spaces around a name are dropped ({@code --select "id, qty"}).
+   */
+  private String[] selectedColumns() {
+    List<String> names = new ArrayList<>();
+    for (String list : columns) {
+      for (String name : list.split(",", -1)) {
+        if (name.isBlank()) {
+          throw new UsageException(
+              "Invalid --select: '" + list + "' has an empty column name, expected COLUMN,...");
+        }
+        names.add(name.strip());
+      }
+    }
+    return names.toArray(new String[0]);
   }
 
   static long parseTime(String text) {

@@ -1,5 +1,6 @@
 package dev.floe.cli;
 
+import dev.floe.cli.catalog.CatalogConfig;
 import dev.floe.cli.catalog.TableResolver;
 import java.io.Closeable;
 import java.io.IOException;
@@ -36,18 +37,18 @@ public final class TableOptions {
 
   /** Opens the table, and the catalog when it comes from one; close it when done. */
   OpenTable open(String reference) {
-    return open(reference, catalog::open, prefixes);
+    return open(reference, catalog::config, prefixes);
   }
 
   /**
    * Opens a table as the commands do: a metadata file or table directory without a catalog, or an
-   * identifier in the catalog {@code catalog} opens (only then is it called).
+   * identifier in the catalog that {@code catalog} configures (only then is it called).
    *
    * @param prefixes FROM → TO location prefixes ({@code --rewrite-prefix}), tried in order
    * @throws UsageException for an empty name, missing metadata or a table that does not exist
    */
   public static OpenTable open(
-      String reference, Supplier<Catalog> catalog, Map<String, String> prefixes) {
+      String reference, Supplier<CatalogConfig> catalog, Map<String, String> prefixes) {
     if (reference == null || reference.isBlank()) {
       throw new UsageException("Invalid table: empty name");
     }
@@ -60,15 +61,23 @@ public final class TableOptions {
         throw new UsageException(e.getMessage(), e);
       }
     }
-    Catalog opened = catalog.get();
+    CatalogConfig config = catalog.get();
+    Catalog opened = CatalogOptions.open(config);
+    TableIdentifier id = TableIdentifier.parse(reference);
     try {
-      TableIdentifier id = TableIdentifier.parse(reference);
       Table table = opened.loadTable(id);
       return new OpenTable(TableResolver.withPrefixes(table, prefixes), opened);
     } catch (NoSuchTableException e) {
+      String suggestion =
+          TableSuggestion.closest(opened, id, e).map(t -> "; did you mean " + t + "?").orElse("");
       closeQuietly(opened, e);
+      String note = config.perNameNote();
       throw new UsageException(
-          "Table does not exist: " + reference + " (see 'floe tables' for the tables)", e);
+          "Table does not exist: "
+              + reference
+              + suggestion
+              + (note == null ? " (see 'floe tables' for the tables)" : "; " + note),
+          e);
     } catch (RuntimeException e) {
       closeQuietly(opened, e);
       throw e;

@@ -46,6 +46,12 @@ final class TablesCommand implements Callable<Integer> {
       collect(opened, root, found);
       found.sort((a, b) -> a.toString().compareTo(b.toString()));
       found.forEach(id -> floe.io().out().println(id));
+      if (found.isEmpty()) {
+        String note = catalog.config().perNameNote();
+        if (note != null) {
+          floe.io().err().println("floe tables: note: no tables; " + note);
+        }
+      }
     } finally {
       if (opened instanceof Closeable closeable) {
         closeable.close();

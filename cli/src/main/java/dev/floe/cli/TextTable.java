@@ -1,79 +1,136 @@
 package dev.floe.cli;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * An aligned plain-text table: a header, a rule, then rows; numbers right-aligned. Cells are kept
- * to one line (control characters escaped) and cut at a maximum width.
+ * An aligned plain-text table, printed as its rows arrive: a header, a rule, then rows; numbers
+ * right-aligned. Cells are kept to one line (control characters escaped) and cut at a maximum
+ * width, at the end, or at the start for columns whose tail matters (a file path's file name).
+ *
+ * <p>Column widths come from the header and the first {@code window} rows, which are held back
+ * until the window is full or the table ends; every later row is printed as it is added. So the
+ * table holds at most {@code window} rows of at most {@code maxWidth} characters per cell, however
+ * many rows go through it. A later cell wider than its column widens the column from that row on.
  */
 final class TextTable {
   static final String NULL = "NULL";
 
-  private final List<String> header;
-  private final boolean[] rightAligned;
-  private final int maxWidth;
-  private final List<String[]> rows = new ArrayList<>();
+  /** Rows whose cells decide the column widths. */
+  static final int WINDOW = 1_000;
 
-  TextTable(List<String> header, boolean[] rightAligned, int maxWidth) {
-    this.header = List.copyOf(header);
-    this.rightAligned = rightAligned.clone();
+  /**
+   * A column: its name, whether its values are right-aligned (numbers), and whether long values are
+   * cut at the start, keeping their tail ({@code …/data/00000-0-1.parquet}).
+   */
+  record Column(String name, boolean rightAligned, boolean keepTail) {
+    Column {
+      requireNonNull(name, "name is null");
+    }
+
+    static Column of(String name, boolean rightAligned) {
+      return new Column(name, rightAligned, false);
+    }
+  }
+
+  private final List<Column> columns;
+  private final int maxWidth;
+  private final int window;
+  private final Consumer<String> out;
+  private final List<String[]> pending = new ArrayList<>();
+  private int[] widths;
+  private long rows;
+
+  /**
+   * @param out receives each line, without its line end
+   */
+  TextTable(List<Column> columns, int maxWidth, Consumer<String> out) {
+    this(columns, maxWidth, WINDOW, out);
+  }
+
+  TextTable(List<Column> columns, int maxWidth, int window, Consumer<String> out) {
+    this.columns = List.copyOf(columns);
     this.maxWidth = maxWidth;
+    this.window = window;
+    this.out = requireNonNull(out, "out is null");
   }
 
   /** Adds a row; null cells show as NULL. */
   void add(String[] cells) {
     String[] shown = new String[cells.length];
     for (int i = 0; i < cells.length; i++) {
-      shown[i] = cells[i] == null ? NULL : cell(cells[i]);
+      shown[i] = cells[i] == null ? NULL : cell(cells[i], columns.get(i).keepTail());
     }
-    rows.add(shown);
+    rows += 1;
+    if (widths == null) {
+      pending.add(shown);
+      if (pending.size() >= window) {
+        printHeld();
+      }
+    } else {
+      for (int i = 0; i < shown.length; i++) {
+        widths[i] = Math.max(widths[i], width(shown[i]));
+      }
+      line(shown, true);
+    }
   }
 
-  int rowCount() {
-    return rows.size();
+  /** Prints the rows still held back (and the header, if not printed yet). Call at the end. */
+  void finish() {
+    if (widths == null) {
+      printHeld();
+    }
   }
 
-  String render() {
-    int columns = header.size();
-    int[] widths = new int[columns];
-    for (int i = 0; i < columns; i++) {
-      widths[i] = width(cell(header.get(i)));
+  long rowCount() {
+    return rows;
+  }
+
+  private void printHeld() {
+    int count = columns.size();
+    widths = new int[count];
+    String[] names = new String[count];
+    for (int i = 0; i < count; i++) {
+      names[i] = cell(columns.get(i).name(), false);
+      widths[i] = width(names[i]);
     }
-    for (String[] row : rows) {
-      for (int i = 0; i < columns; i++) {
+    for (String[] row : pending) {
+      for (int i = 0; i < count; i++) {
         widths[i] = Math.max(widths[i], width(row[i]));
       }
     }
-    StringBuilder text = new StringBuilder();
-    line(text, header.stream().map(this::cell).toArray(String[]::new), widths, false);
-    for (int i = 0; i < columns; i++) {
-      text.append(i == 0 ? "" : "-+-").append("-".repeat(widths[i]));
+    line(names, false);
+    StringBuilder rule = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      rule.append(i == 0 ? "" : "-+-").append("-".repeat(widths[i]));
     }
-    text.append('\n');
-    for (String[] row : rows) {
-      line(text, row, widths, true);
+    out.accept(rule.toString());
+    for (String[] row : pending) {
+      line(row, true);
     }
-    return text.toString();
+    pending.clear();
   }
 
-  private void line(StringBuilder text, String[] cells, int[] widths, boolean align) {
+  private void line(String[] cells, boolean align) {
     StringBuilder line = new StringBuilder();
     for (int i = 0; i < cells.length; i++) {
       if (i > 0) {
         line.append(" | ");
       }
       String padding = " ".repeat(widths[i] - width(cells[i]));
-      if (align && rightAligned[i]) {
+      if (align && columns.get(i).rightAligned()) {
         line.append(padding).append(cells[i]);
       } else {
         line.append(cells[i]).append(padding);
       }
     }
-    text.append(line.toString().stripTrailing()).append('\n');
+    out.accept(line.toString().stripTrailing());
   }
 
-  private String cell(String value) {
+  private String cell(String value, boolean keepTail) {
     StringBuilder escaped = new StringBuilder();
     value
         .codePoints()
@@ -92,11 +149,15 @@ final class TextTable {
               }
             });
     String text = escaped.toString();
-    if (width(text) > maxWidth) {
-      int end = text.offsetByCodePoints(0, Math.max(maxWidth - 1, 1));
-      text = text.substring(0, end) + "…";
+    int width = width(text);
+    if (width <= maxWidth) {
+      return text;
     }
-    return text;
+    int kept = Math.max(maxWidth - 1, 1);
+    if (keepTail) {
+      return "…" + text.substring(text.offsetByCodePoints(0, width - kept));
+    }
+    return text.substring(0, text.offsetByCodePoints(0, kept)) + "…";
   }
 
   private static int width(String text) {

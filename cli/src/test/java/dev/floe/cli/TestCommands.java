@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
@@ -32,6 +33,17 @@ class TestCommands {
     assertThat(result.exit()).as(result.toString()).isZero();
     assertThat(result.out()).contains("Usage: floe").contains("--help");
     assertThat(result.stderr()).isEmpty();
+  }
+
+  @ParameterizedTest(name = "floe {0} -V, --version")
+  @ValueSource(strings = {"", "demo", "tables", "plan", "head", "export"})
+  void everyCommandHasTheVersion(String command) {
+    for (String option : List.of("-V", "--version")) {
+      Cli.Result result = command.isEmpty() ? Cli.run(option) : Cli.run(command, option);
+      assertThat(result.exit()).as(result.toString()).isZero();
+      assertThat(result.out()).isEqualTo("floe 0.1.0\n");
+      assertThat(result.stderr()).isEmpty();
+    }
   }
 
   @Test
@@ -70,6 +82,57 @@ class TestCommands {
       assertThat(line.indexOf('|')).as(line).isEqualTo(bar);
     }
     assertThat(String.join("\n", lines)).contains("NULL");
+  }
+
+  @Test
+  void selectIgnoresSpacesAroundNames() {
+    Cli.Result result =
+        run("head", TestWarehouse.ALL_TYPES, "--select", " id, i ,l", "--select", " s", "-n", "2");
+    assertThat(result.exit()).as(result.toString()).isZero();
+    assertThat(result.out().lines().findFirst().orElseThrow()).matches("id +\\| i +\\| l +\\| s");
+  }
+
+  /** A long _file is cut at the start, so the file name shows. */
+  @Test
+  void headKeepsTheFileNameOfLongPaths() throws IOException {
+    List<String> files = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> tasks =
+        TestWarehouse.load(TestWarehouse.ALL_TYPES).newScan().planFiles()) {
+      tasks.forEach(task -> files.add(task.file().location()));
+    }
+    assertThat(files).allSatisfy(file -> assertThat(file).hasSizeGreaterThan(30));
+    Cli.Result result =
+        run(
+            "head",
+            TestWarehouse.ALL_TYPES,
+            "--select",
+            "id,_file",
+            "--max-width",
+            "30",
+            "-n",
+            "5");
+    assertThat(result.exit()).as(result.toString()).isZero();
+    List<String> cells =
+        result.out().lines().skip(2).limit(5).map(line -> line.split(" \\| ")[1]).toList();
+    assertThat(cells)
+        .hasSize(5)
+        .allSatisfy(
+            cell -> {
+              assertThat(cell).startsWith("…").endsWith(".parquet").hasSize(30);
+              assertThat(files).anyMatch(file -> file.endsWith(cell.substring(1)));
+            });
+  }
+
+  @Test
+  void headPrintsColumnsInTheSelectedOrderAndTheSameRowsEveryRun() {
+    Cli.Result first = run("head", TestWarehouse.ALL_TYPES, "--select", "_pos,id,_file", "-n", "3");
+    assertThat(first.exit()).as(first.toString()).isZero();
+    assertThat(first.out().lines().findFirst().orElseThrow().split("\\s*\\|\\s*"))
+        .containsExactly("_pos", "id", "_file");
+    for (int run = 0; run < 4; run++) {
+      assertThat(run("head", TestWarehouse.ALL_TYPES, "--select", "_pos,id,_file", "-n", "3").out())
+          .isEqualTo(first.out());
+    }
   }
 
   @Test
@@ -113,20 +176,71 @@ class TestCommands {
     assertThat(v3.out()).contains("(format v3)").contains("deletion vector").contains("Filter ");
   }
 
+  /**
+   * With --parallelism N the estimate holds the N largest files, each with its batch, plus N queued
+   * batches and the consumer's (measured: 16 files at once peaked at 40.8 MiB of Arrow batches
+   * where one file at a time took 1.3 MiB, the demo table's events).
+   */
+  @Test
+  void planEstimatesEveryFileReadAtOnce() throws IOException {
+    Table table = TestWarehouse.load(TestWarehouse.DELETES_ORC);
+    List<MemoryEstimate> tasks = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> planned = table.newScan().planFiles()) {
+      planned.forEach(task -> tasks.add(MemoryEstimate.of(task, table.schema(), 10_000)));
+    }
+    tasks.sort(Comparator.comparingLong(MemoryEstimate::total).reversed());
+    assertThat(tasks).hasSizeGreaterThan(3);
+    long largestBatch = tasks.stream().mapToLong(MemoryEstimate::batchBytes).max().orElseThrow();
+    long three =
+        tasks.subList(0, 3).stream().mapToLong(MemoryEstimate::total).sum() + 4 * largestBatch;
+    long all = tasks.stream().mapToLong(MemoryEstimate::total).sum();
+    long every = all + (tasks.size() + 1L) * largestBatch;
+
+    assertThat(peakLine(run("plan", TestWarehouse.DELETES_ORC)))
+        .startsWith("Expected peak memory  ~" + PlanCommand.bytes(tasks.get(0).total()) + " ")
+        .contains(" for one file at a time ");
+    assertThat(peakLine(run("plan", TestWarehouse.DELETES_ORC, "--parallelism", "3")))
+        .startsWith("Expected peak memory  ~" + PlanCommand.bytes(three) + " ")
+        .contains(" for 3 files at a time ");
+    // more threads than files: every file at once
+    assertThat(peakLine(run("plan", TestWarehouse.DELETES_ORC, "--parallelism", "256")))
+        .startsWith("Expected peak memory  ~" + PlanCommand.bytes(every) + " ")
+        .contains(" for " + tasks.size() + " files at a time ");
+  }
+
+  private static String peakLine(Cli.Result result) {
+    assertThat(result.exit()).as(result.toString()).isZero();
+    return result
+        .out()
+        .lines()
+        .filter(l -> l.startsWith("Expected peak"))
+        .findFirst()
+        .orElseThrow();
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',
       value = {
-        "head db.nope | 2 | Table does not exist: db.nope",
+        "head db.nope | 2 | Table does not exist: db.nope (see 'floe tables' for the tables)",
+        "head DB.ALL_TYPES | 2 | Table does not exist: DB.ALL_TYPES; did you mean db.all_types?",
+        "head db.all_typse | 2 | Table does not exist: db.all_typse; did you mean db.all_types?",
+        "plan deletes_orc | 2 | Table does not exist: deletes_orc; did you mean db.deletes_orc?",
+        "head bd.deletes_v3 | 2 | Table does not exist: bd.deletes_v3; did you mean db.deletes_v3?",
         "head db.all_types --filter 'id <' | 2 | unexpected '<' at position 4",
         "head db.all_types --filter 'id = 1 AND' | 2 | unexpected 'AND' at position 8",
         "head db.all_types --filter 'id IN ()' | 2 | IN needs at least one value",
         "head db.all_types --filter 'idd = 1' | 2 | unknown column 'idd' at position 1",
         "head db.all_types --filter 'i = ''x''' | 2 | 'x' at position 5; it does not fit column i (int)",
         "head db.all_types --select id,nope | 2 | Cannot find column 'nope'",
+        "head db.all_types --select 'id, nope' | 2 | Cannot find column 'nope'",
+        "head db.all_types --select id,,i | 2 | Invalid --select: 'id,,i' has an empty column name",
+        "head db.all_types --select id, | 2 | Invalid --select: 'id,' has an empty column name",
         "head db.all_types --snapshot 42 | 2 | Invalid snapshot",
         "head db.all_types --as-of yesterday | 2 | Invalid --as-of",
         "head db.all_types --bogus | 2 | Unknown option: '--bogus'",
+        "head db.all_types --rewrite-prefix abc | 2 | Invalid --rewrite-prefix: 'abc', expected FROM=TO (see",
+        "tables -C abc | 2 | Invalid --catalog-property: 'abc', expected KEY=VALUE (see",
         "export db.all_types --format xml - | 2 | Invalid --format: 'xml'",
         "export db.all_types - | 2 | Missing --format",
         "export db.all_types --format csv --batch-size 0 - | 2 | Invalid batch size: 0",
@@ -187,6 +301,20 @@ class TestCommands {
     assertThat(text.out().lines()).hasSize(4);
   }
 
+  /** Catalog options that cannot work are usage errors (exit 2), not failures. */
+  @Test
+  void catalogMistakesAreUsageErrors() {
+    Cli.Result type = Cli.run("tables", "--catalog-type", "nosuch");
+    assertThat(type.exit()).as(type.toString()).isEqualTo(2);
+    assertThat(type.stderr())
+        .startsWith("floe tables: Invalid catalog type: nosuch, expected one of rest, jdbc,")
+        .hasLineCount(1);
+    Cli.Result jdbc =
+        Cli.run("tables", "--uri", "jdbc:sqlite:" + TestWarehouse.dir().resolve("catalog.db"));
+    assertThat(jdbc.exit()).as(jdbc.toString()).isEqualTo(2);
+    assertThat(jdbc.stderr()).contains("needs a warehouse location").contains("--warehouse DIR");
+  }
+
   @Test
   void theDefaultCatalogMustExistForReading() {
     Path fresh = dir.resolve("fresh");
@@ -230,10 +358,27 @@ class TestCommands {
     Cli.Result result = Cli.run("tables", "--catalog-config", properties.toString());
     assertThat(result.exit()).as(result.toString()).isZero();
     assertThat(result.out().lines()).contains(TestWarehouse.ALL_TYPES);
-    // a catalog name the tables were not created under sees none
+    // a catalog name the tables were not created under sees none, and is told why
     Cli.Result other =
         Cli.run("tables", "--catalog-config", properties.toString(), "--catalog-name", "other");
+    assertThat(other.exit()).as(other.toString()).isZero();
     assertThat(other.out()).isEmpty();
+    assertThat(other.stderr())
+        .startsWith(
+            "floe tables: note: no tables; a JDBC catalog keeps its tables per catalog name")
+        .contains("catalog 'other'")
+        .contains("--catalog-name floe")
+        .hasLineCount(1);
+    Cli.Result missing =
+        Cli.run(
+            "head",
+            "db.all_types",
+            "--catalog-config",
+            properties.toString(),
+            "--catalog-name",
+            "x");
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.stderr()).contains("keeps its tables per catalog name").hasLineCount(1);
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.SchemaParser;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
@@ -22,6 +23,9 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.parquet.Parquet;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.FileMetaData;
+import org.apache.parquet.io.LocalInputFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -144,6 +148,57 @@ class TestExportRoundTrip {
         Cli.run(args(TestWarehouse.DELETES_ORC, "--format", "jsonl", "--parallelism", "0", "-"));
     assertThat(bad.exit()).as(bad.toString()).isEqualTo(2);
     assertThat(bad.stderr()).contains("Invalid parallelism: 0");
+  }
+
+  static Stream<Arguments> formatsWithoutRows() {
+    List<Arguments> cases = new ArrayList<>();
+    for (String format : FORMATS) {
+      cases.add(Arguments.of(format, "--limit", "0"));
+      cases.add(Arguments.of(format, "--filter", "id < 0"));
+    }
+    return cases.stream();
+  }
+
+  /**
+   * No rows is still a file of its format: Parquet with the schema and no row groups (Iceberg's
+   * writer alone would leave 0 bytes), Arrow with its schema, CSV with its header, JSON Lines
+   * empty.
+   */
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @MethodSource("formatsWithoutRows")
+  void noRowsIsAValidEmptyFile(String format, String option, String value) throws Exception {
+    Schema schema = ScanReference.of(TestWarehouse.load(TestWarehouse.ALL_TYPES), s -> s).schema();
+    ScanReference actual = export(TestWarehouse.ALL_TYPES, format, false, schema, option, value);
+    assertThat(actual.rows()).isEmpty();
+    assertThat(actual.lines()).isEmpty();
+    Path file = dir.resolve("export." + format);
+    switch (format) {
+      case "parquet":
+        Path oneRow = dir.resolve("one.parquet");
+        Cli.Result one =
+            Cli.run(
+                args(TestWarehouse.ALL_TYPES, "--limit", "1", "-q", "--out", oneRow.toString()));
+        assertThat(one.exit()).as(one.toString()).isZero();
+        try (ParquetFileReader empty = ParquetFileReader.open(new LocalInputFile(file));
+            ParquetFileReader written = ParquetFileReader.open(new LocalInputFile(oneRow))) {
+          assertThat(empty.getRecordCount()).isZero();
+          assertThat(empty.getRowGroups()).isEmpty();
+          FileMetaData footer = empty.getFooter().getFileMetaData();
+          FileMetaData expected = written.getFooter().getFileMetaData();
+          assertThat(footer.getSchema()).isEqualTo(expected.getSchema());
+          assertThat(SchemaParser.fromJson(footer.getKeyValueMetaData().get("iceberg.schema")))
+              .matches(s -> s.sameSchema(ExportFormat.parquetSchema(schema)));
+        }
+        break;
+      case "csv":
+        assertThat(Files.readString(file)).startsWith("id,b,i,").endsWith(",req_s\r\n");
+        break;
+      case "jsonl":
+        assertThat(file).isEmptyFile();
+        break;
+      default: // the Arrow readers checked the schema
+        assertThat(file).isNotEmptyFile();
+    }
   }
 
   /** The Parquet export read back with Iceberg's generic reader equals Iceberg's generic scan. */

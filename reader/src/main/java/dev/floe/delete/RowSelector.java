@@ -89,7 +89,7 @@ public final class RowSelector {
     Evaluator evaluator =
         residual == null || residual.equals(Expressions.alwaysTrue())
             ? null
-            : new Evaluator(readSchema.asStruct(), residual, caseSensitive);
+            : new Evaluator(readSchema.asStruct(), NullSafeIn.rewrite(residual), caseSensitive);
     return new RowSelector(positions, notEqDeleted, evaluator, readSchema, counter);
   }
 
@@ -168,7 +168,13 @@ public final class RowSelector {
     return rows;
   }
 
-  private static long[] sorted(PositionDeleteIndex index) {
+  /**
+   * The index's positions as an ascending array, or null if there are too many or the index cannot
+   * enumerate itself. {@link PositionDeleteIndex#forEach} yields positions in order for Iceberg's
+   * bitmap index, but its contract does not promise it: the order is checked while copying and the
+   * array sorted if needed.
+   */
+  static long[] sorted(PositionDeleteIndex index) {
     if (index == null) {
       return null;
     }
@@ -177,12 +183,40 @@ public final class RowSelector {
       if (cardinality > MAX_SORTED_POSITIONS) {
         return null;
       }
-      long[] positions = new long[(int) cardinality];
-      int[] count = {0};
-      index.forEach(position -> positions[count[0]++] = position);
-      return count[0] == positions.length ? positions : null;
+      PositionCollector collector = new PositionCollector((int) cardinality);
+      index.forEach(collector);
+      return collector.ascending();
     } catch (UnsupportedOperationException | ArrayIndexOutOfBoundsException e) {
       return null; // an index that cannot enumerate itself is probed row by row
+    }
+  }
+
+  /** Copies positions and notes, in the same pass, whether they came in ascending order. */
+  private static final class PositionCollector implements java.util.function.LongConsumer {
+    private final long[] positions;
+    private int count;
+    private boolean ascending = true;
+
+    PositionCollector(int cardinality) {
+      this.positions = new long[cardinality];
+    }
+
+    @Override
+    public void accept(long position) {
+      if (count > 0 && position < positions[count - 1]) {
+        ascending = false;
+      }
+      positions[count++] = position;
+    }
+
+    long[] ascending() {
+      if (count != positions.length) {
+        return null; // the cardinality was an estimate: probe row by row
+      }
+      if (!ascending) {
+        Arrays.sort(positions);
+      }
+      return positions;
     }
   }
 

@@ -2,6 +2,7 @@ package dev.floe.reader;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Set;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.mapping.NameMapping;
@@ -16,6 +17,8 @@ import org.apache.iceberg.mapping.NameMapping;
  * @param caseSensitive whether column names in {@code residual} are case sensitive
  * @param batchSize maximum rows per decoded batch
  * @param nameMapping maps names to field ids for files written without ids; may be null
+ * @param mayLack ids of columns with an initial default that the file may have been written without
+ *     ({@link MissingColumns#mayLack}); {@code residual} has no predicates on them
  */
 public record FileReadRequest(
     InputFile inputFile,
@@ -24,9 +27,11 @@ public record FileReadRequest(
     Expression residual,
     boolean caseSensitive,
     int batchSize,
-    NameMapping nameMapping) {
+    NameMapping nameMapping,
+    Set<Integer> mayLack) {
   public FileReadRequest {
     requireNonNull(inputFile, "inputFile is null");
     requireNonNull(residual, "residual is null");
+    mayLack = Set.copyOf(requireNonNull(mayLack, "mayLack is null"));
   }
 }

@@ -1,6 +1,8 @@
 package dev.floe.reader;
 
 import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.expressions.Binder;
 import org.apache.iceberg.expressions.BoundPredicate;
@@ -9,6 +11,7 @@ import org.apache.iceberg.expressions.ExpressionVisitors;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.expressions.UnboundPredicate;
 import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
 
 /** What a filter refers to. */
 public final class FilterColumns {
@@ -22,9 +25,7 @@ public final class FilterColumns {
    */
   public static boolean refersToType(
       Schema schema, Expression filter, boolean caseSensitive, Type.TypeID type) {
-    return Binder.boundReferences(schema.asStruct(), List.of(filter), caseSensitive).stream()
-        .map(schema::findType)
-        .anyMatch(found -> found != null && found.typeId() == type);
+    return refersTo(schema, filter, caseSensitive, ofType(type));
   }
 
   /**
@@ -34,24 +35,60 @@ public final class FilterColumns {
    */
   public static Expression withoutPredicatesOn(
       Schema schema, Expression filter, boolean caseSensitive, Type.TypeID type) {
-    if (!refersToType(schema, filter, caseSensitive, type)) {
+    return without(schema, filter, caseSensitive, ofType(type));
+  }
+
+  /**
+   * {@code filter} without its predicates on the columns with the given field ids, in the same way
+   * as {@link #withoutPredicatesOn(Schema, Expression, boolean, Type.TypeID)}. Returns {@code
+   * filter} itself when it has no such predicate.
+   */
+  public static Expression withoutPredicatesOn(
+      Schema schema, Expression filter, boolean caseSensitive, Set<Integer> fieldIds) {
+    if (fieldIds.isEmpty()) {
+      return filter;
+    }
+    return without(schema, filter, caseSensitive, field -> fieldIds.contains(field.fieldId()));
+  }
+
+  private static Predicate<Types.NestedField> ofType(Type.TypeID type) {
+    return field -> field.type().typeId() == type;
+  }
+
+  private static boolean refersTo(
+      Schema schema,
+      Expression filter,
+      boolean caseSensitive,
+      Predicate<Types.NestedField> columns) {
+    return Binder.boundReferences(schema.asStruct(), List.of(filter), caseSensitive).stream()
+        .map(schema::findField)
+        .anyMatch(found -> found != null && columns.test(found));
+  }
+
+  private static Expression without(
+      Schema schema,
+      Expression filter,
+      boolean caseSensitive,
+      Predicate<Types.NestedField> columns) {
+    if (!refersTo(schema, filter, caseSensitive, columns)) {
       return filter;
     }
     return ExpressionVisitors.visit(
-        Expressions.rewriteNot(filter), new WithoutPredicatesOn(schema, caseSensitive, type));
+        Expressions.rewriteNot(filter), new WithoutPredicatesOn(schema, caseSensitive, columns));
   }
 
-  /** Replaces predicates on columns of one type by true, in a filter without negations. */
+  /** Replaces predicates on some columns by true, in a filter without negations. */
   private static final class WithoutPredicatesOn
       extends ExpressionVisitors.ExpressionVisitor<Expression> {
     private final Schema schema;
     private final boolean caseSensitive;
-    private final Type.TypeID type;
+    private final Predicate<Types.NestedField> columns;
 
-    WithoutPredicatesOn(Schema schema, boolean caseSensitive, Type.TypeID type) {
+    WithoutPredicatesOn(
+        Schema schema, boolean caseSensitive, Predicate<Types.NestedField> columns) {
       this.schema = schema;
       this.caseSensitive = caseSensitive;
-      this.type = type;
+      this.columns = columns;
     }
 
     @Override
@@ -81,12 +118,13 @@ public final class FilterColumns {
 
     @Override
     public <T> Expression predicate(BoundPredicate<T> pred) {
-      return pred.term().type().typeId() == type ? Expressions.alwaysTrue() : pred;
+      // The referenced column, not the term: a transform's result type is not the column's.
+      return columns.test(pred.term().ref().field()) ? Expressions.alwaysTrue() : pred;
     }
 
     @Override
     public <T> Expression predicate(UnboundPredicate<T> pred) {
-      return refersToType(schema, pred, caseSensitive, type) ? Expressions.alwaysTrue() : pred;
+      return refersTo(schema, pred, caseSensitive, columns) ? Expressions.alwaysTrue() : pred;
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.floe.reader;
 import dev.floe.reader.orc.OrcBatchSource;
 import dev.floe.reader.parquet.ParquetBatchSource;
 import java.util.List;
+import java.util.Set;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
@@ -31,15 +32,18 @@ final class Formats {
       List<FieldVector> vectors) {
     InputFile input =
         context.io().newInputFile(task.file().location(), task.file().fileSizeInBytes());
+    Set<Integer> mayLack = MissingColumns.mayLack(fileColumns, task.file());
     FileReadRequest request =
         new FileReadRequest(
             input,
             task.start(),
             task.length(),
-            pruningFilter(residual, fileColumns, context.caseSensitive(), task.file().format()),
+            pruningFilter(
+                residual, fileColumns, context.caseSensitive(), task.file().format(), mayLack),
             context.caseSensitive(),
             batchRows(context, task),
-            context.nameMapping());
+            context.nameMapping(),
+            mayLack);
     switch (task.file().format()) {
       case PARQUET:
         return ParquetBatchSource.open(request, fileColumns, vectors);
@@ -58,12 +62,19 @@ final class Formats {
 
   /**
    * The residual, for pruning row groups / stripes, if it only references columns read from the
-   * file; otherwise no pruning (the residual is still applied to every row afterwards). For ORC,
-   * without its predicates on nanosecond timestamps: Iceberg 1.11 cannot turn those into an ORC
-   * search argument and throws instead of leaving them out.
+   * file; otherwise no pruning (the residual is still applied to every row afterwards). Without its
+   * predicates on columns with an initial default that the file may lack ({@link
+   * MissingColumns#mayLack}): the formats' filters would take such a column for all nulls and skip
+   * rows that read the default. For ORC, also without its predicates on nanosecond timestamps:
+   * Iceberg 1.11 cannot turn those into an ORC search argument and throws instead of leaving them
+   * out.
    */
-  private static Expression pruningFilter(
-      Expression residual, Schema fileColumns, boolean caseSensitive, FileFormat format) {
+  static Expression pruningFilter(
+      Expression residual,
+      Schema fileColumns,
+      boolean caseSensitive,
+      FileFormat format,
+      Set<Integer> mayLack) {
     if (residual == null || residual.equals(Expressions.alwaysTrue())) {
       return Expressions.alwaysTrue();
     }
@@ -72,7 +83,8 @@ final class Formats {
       Expression orcPruning =
           FilterColumns.withoutPredicatesOn(
               fileColumns, residual, caseSensitive, Type.TypeID.TIMESTAMP_NANO);
-      return format == FileFormat.ORC ? orcPruning : residual;
+      return FilterColumns.withoutPredicatesOn(
+          fileColumns, format == FileFormat.ORC ? orcPruning : residual, caseSensitive, mayLack);
     } catch (ValidationException e) {
       return Expressions.alwaysTrue(); // refers to columns the file is not read for
     }

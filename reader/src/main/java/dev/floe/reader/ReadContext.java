@@ -3,12 +3,18 @@ package dev.floe.reader;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.expressions.Binder;
 import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.expressions.ResidualEvaluator;
+import org.apache.iceberg.expressions.StrictMetricsEvaluator;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.mapping.NameMapping;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
 
 /**
  * Everything that is the same for every file of one scan.
@@ -22,8 +28,8 @@ import org.apache.iceberg.mapping.NameMapping;
  * @param batchSize maximum rows per batch
  * @param io opens data and delete files
  * @param nameMapping for files written without field ids; may be null
- * @param rowFilter the scan's whole filter when Iceberg planned the tasks with a weaker one (their
- *     residuals are then too weak); null when each task's residual is the filter left to apply
+ * @param rowFilter the scan's whole filter, from which each file's residual is computed (Iceberg
+ *     may have planned the tasks with a weaker one); null to take each task's own residual
  */
 public record ReadContext(
     String tableName,
@@ -48,12 +54,52 @@ public record ReadContext(
     }
   }
 
-  /** The filter every row of the task's file must still pass. */
+  /**
+   * The filter every row of the task's file must still pass: the task's residual, or true when the
+   * file's column statistics prove that every row matches it (Iceberg's strict metrics evaluator),
+   * so that such a file's rows are not evaluated one by one. No proof is attempted for filters on
+   * nanosecond timestamps (Iceberg's ORC writer stores their bounds in the wrong unit, see {@code
+   * ScanPlan}) or on columns with an initial default (older files do not store them).
+   */
   public Expression residual(FileScanTask task) {
+    Expression residual = partitionResidual(task);
+    return provenForEveryRow(residual, task.file()) ? Expressions.alwaysTrue() : residual;
+  }
+
+  private Expression partitionResidual(FileScanTask task) {
     if (rowFilter == null) {
       return task.residual();
     }
-    return ResidualEvaluator.of(task.spec(), rowFilter, caseSensitive)
-        .residualFor(task.file().partition());
+    try {
+      return ResidualEvaluator.of(task.spec(), rowFilter, caseSensitive)
+          .residualFor(task.file().partition());
+    } catch (RuntimeException e) {
+      // Iceberg 1.11's residual of notIn on a null partition value throws (its CharSequenceSet
+      // rejects null); the whole filter, applied to every row, is never wrong
+      return rowFilter;
+    }
+  }
+
+  private boolean provenForEveryRow(Expression residual, DataFile file) {
+    if (residual == null || residual.op() == Expression.Operation.TRUE) {
+      return false;
+    }
+    try {
+      if (FilterColumns.withoutPredicatesOn(
+              tableSchema, residual, caseSensitive, Type.TypeID.TIMESTAMP_NANO)
+          != residual) {
+        return false;
+      }
+      for (int id :
+          Binder.boundReferences(tableSchema.asStruct(), List.of(residual), caseSensitive)) {
+        Types.NestedField field = tableSchema.findField(id);
+        if (field == null || field.initialDefault() != null) {
+          return false;
+        }
+      }
+      return new StrictMetricsEvaluator(tableSchema, residual, caseSensitive).eval(file);
+    } catch (RuntimeException e) {
+      return false; // no proof: every row is evaluated
+    }
   }
 }

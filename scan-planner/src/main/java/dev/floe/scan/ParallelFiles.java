@@ -42,6 +42,9 @@ final class ParallelFiles implements AutoCloseable {
   private static final AtomicInteger STREAMS = new AtomicInteger();
   private static final long STOP_WAIT_SECONDS = 60;
 
+  /** How often a waiting consumer checks for a worker that ended without a word. */
+  private static final long WATCH_MILLIS = 500;
+
   private final ScanPlan plan;
   private final Schema arrowSchema;
   private final BufferAllocator allocator;
@@ -54,6 +57,7 @@ final class ParallelFiles implements AutoCloseable {
   private long files;
   private long bytesRead;
   private long deletedRows;
+  private boolean closed;
 
   ParallelFiles(ScanPlan plan, Schema arrowSchema, BufferAllocator allocator) {
     this.plan = plan;
@@ -86,34 +90,106 @@ final class ParallelFiles implements AutoCloseable {
       if (slots.isEmpty()) {
         return 0;
       }
-      Handoff handoff;
-      try {
-        handoff = finished.take();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        InterruptedIOException interrupted =
-            new InterruptedIOException(
-                "Interrupted while reading table " + plan.context().tableName());
-        interrupted.initCause(e);
-        throw interrupted;
-      }
+      Handoff handoff = awaitHandoff();
       if (handoff.batch != null) {
         return handoff.moveTo(root);
       }
-      FileSlot done = handoff.slot;
-      slots.remove(done);
-      deletedRows += done.deletedRows;
-      try {
-        done.allocator.close();
-      } catch (RuntimeException e) {
-        if (handoff.failure == null) {
-          throw e;
+      finish(handoff.slot);
+    }
+  }
+
+  /**
+   * Waits for the next handoff. A worker always sends its file's end marker, from a {@code
+   * finally}; should even that fail (an {@link Error} while queueing it), the worker's thread still
+   * records that it ended, and the wait reports that file's failure instead of hanging.
+   */
+  private Handoff awaitHandoff() throws InterruptedIOException {
+    try {
+      while (true) {
+        Handoff handoff = finished.poll(WATCH_MILLIS, TimeUnit.MILLISECONDS);
+        if (handoff != null) {
+          return handoff;
         }
-        handoff.failure.addSuppressed(e); // the read failure is the one to report
+        FileSlot lost = endedWithoutMarker();
+        if (lost != null) {
+          handoff = finished.poll(); // its marker may have come just after the wait timed out
+          if (handoff != null) {
+            return handoff;
+          }
+          slots.remove(lost);
+          closeAllocator(lost, null);
+          throw new FloeException(
+              String.format(
+                  "Cannot read table %s: file %s: its reader thread ended without finishing%s",
+                  plan.context().tableName(),
+                  lost.task.file().location(),
+                  lost.failure == null ? "" : ": " + describe(lost.failure)),
+              lost.failure);
+        }
       }
-      if (handoff.failure != null) {
-        throw handoff.failure;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      InterruptedIOException interrupted =
+          new InterruptedIOException(
+              "Interrupted while reading table " + plan.context().tableName());
+      interrupted.initCause(e);
+      throw interrupted;
+    }
+  }
+
+  private FileSlot endedWithoutMarker() {
+    for (FileSlot slot : slots) {
+      if (slot.exited) {
+        return slot;
       }
+    }
+    return null;
+  }
+
+  /** Handles a file's end marker: releases its allocator and reports its failure, if any. */
+  private void finish(FileSlot done) {
+    slots.remove(done);
+    deletedRows += done.deletedRows;
+    RuntimeException failure = failureOf(done);
+    closeAllocator(done, failure);
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private void closeAllocator(FileSlot slot, RuntimeException failure) {
+    try {
+      slot.allocator.close();
+    } catch (RuntimeException e) {
+      if (failure == null) {
+        throw e;
+      }
+      failure.addSuppressed(e); // the read failure is the one to report
+    }
+  }
+
+  /** The worker's failure as the exception to throw; built here, on the consumer's thread. */
+  private RuntimeException failureOf(FileSlot slot) {
+    Throwable failure = slot.failure;
+    if (failure == null) {
+      return null;
+    }
+    if (failure instanceof RuntimeException) {
+      return (RuntimeException) failure; // FileTaskReader's, naming table, file and position
+    }
+    return new FloeException(
+        String.format(
+            "Cannot read table %s: file %s: %s",
+            plan.context().tableName(), slot.task.file().location(), describe(failure)),
+        failure);
+  }
+
+  /** A failure's text, even if describing it fails too (an Error's toString may throw). */
+  private static String describe(Throwable failure) {
+    try {
+      return String.valueOf(failure);
+    } catch (Throwable e) {
+      return failure.getClass().getName();
     }
   }
 
@@ -159,34 +235,44 @@ final class ParallelFiles implements AutoCloseable {
   }
 
   /**
-   * Stops every worker, releases every file and batch in flight and closes the plan.
+   * Stops every worker, releases every file and batch in flight and closes the plan. It waits for
+   * the workers even if the calling thread is interrupted (a {@code Future.cancel(true)} of the
+   * consumer's task, say), and restores the interrupt afterwards: returning early would leave
+   * workers running and their buffers allocated.
    *
    * @throws FloeException if a worker does not stop or something cannot be released
    */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     for (FileSlot slot : slots) {
       slot.cancelled = true;
     }
     workers.shutdownNow();
-    RuntimeException failure = null;
-    try {
-      if (!workers.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
-        failure =
-            new FloeException(
-                String.format(
-                    "Reader threads of table %s did not stop within %d s",
-                    plan.context().tableName(), STOP_WAIT_SECONDS));
+    boolean interrupted = false;
+    boolean stopped = false;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_WAIT_SECONDS);
+    while (true) {
+      try {
+        stopped = workers.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      failure = new FloeException("Interrupted while stopping reader threads", e);
     }
-    if (failure == null) {
-      Handoff left;
-      while ((left = finished.poll()) != null) {
+    RuntimeException failure = null;
+    Handoff left;
+    while ((left = finished.poll()) != null) {
+      try {
         left.close();
+      } catch (RuntimeException e) {
+        failure = add(failure, e);
       }
+    }
+    if (stopped) {
       for (FileSlot slot : slots) {
         try {
           slot.allocator.close();
@@ -195,6 +281,14 @@ final class ParallelFiles implements AutoCloseable {
         }
       }
       slots.clear();
+    } else {
+      failure =
+          add(
+              failure,
+              new FloeException(
+                  String.format(
+                      "Reader threads of table %s did not stop within %d s",
+                      plan.context().tableName(), STOP_WAIT_SECONDS)));
     }
     try {
       if (taskIterator != null) {
@@ -207,6 +301,9 @@ final class ParallelFiles implements AutoCloseable {
       failure = add(failure, new UncheckedIOException(e));
     } catch (RuntimeException e) {
       failure = add(failure, e);
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     if (failure != null) {
       throw failure;
@@ -221,16 +318,17 @@ final class ParallelFiles implements AutoCloseable {
     return failure;
   }
 
-  /** A finished batch of a file, or the end of the file (batch null), possibly with its failure. */
+  /**
+   * A finished batch of a file, or the end of the file (batch null; the failure, if any, is the
+   * slot's).
+   */
   private static final class Handoff {
     private final FileSlot slot;
     private final VectorSchemaRoot batch;
-    private final RuntimeException failure;
 
-    private Handoff(FileSlot slot, VectorSchemaRoot batch, RuntimeException failure) {
+    private Handoff(FileSlot slot, VectorSchemaRoot batch) {
       this.slot = slot;
       this.batch = batch;
-      this.failure = failure;
     }
 
     /** Transfers the batch's buffers into {@code root}'s vectors and returns its row count. */
@@ -257,8 +355,14 @@ final class ParallelFiles implements AutoCloseable {
   private final class FileSlot implements Runnable {
     private final FileScanTask task;
     private final BufferAllocator allocator;
+
+    /** Made up front, so that ending the file needs no allocation (it may follow an OOM). */
+    private final Handoff endOfFile = new Handoff(this, null);
+
     private volatile boolean cancelled;
     private volatile long deletedRows;
+    private volatile Throwable failure;
+    private volatile boolean exited;
 
     FileSlot(FileScanTask task, BufferAllocator allocator) {
       this.task = task;
@@ -267,29 +371,32 @@ final class ParallelFiles implements AutoCloseable {
 
     @Override
     public void run() {
-      RuntimeException failure = null;
+      try {
+        try {
+          read();
+        } catch (Throwable e) {
+          failure = e; // described on the consumer's thread: describing may fail too
+        }
+        // the file and its buffers are released before the consumer learns the file is done
+        hand(endOfFile);
+      } finally {
+        exited = true;
+      }
+    }
+
+    private void read() {
       try (VectorSchemaRoot work = VectorSchemaRoot.create(arrowSchema, allocator);
           FileTaskReader reader =
-              FileTaskReader.open(plan.context(), task, work.getFieldVectors(), allocator)) {
+              FileTaskReader.open(
+                  plan.context(), task, plan.readerOrder(work.getFieldVectors()), allocator)) {
         while (!cancelled && reader.next()) {
           deletedRows = reader.deletedRows();
-          if (!hand(new Handoff(this, detach(work, reader.rowCount()), null))) {
+          if (!hand(new Handoff(this, detach(work, reader.rowCount())))) {
             return;
           }
         }
         deletedRows = reader.deletedRows();
-      } catch (RuntimeException e) {
-        failure = e;
-      } catch (Error e) {
-        failure =
-            new FloeException(
-                String.format(
-                    "Cannot read table %s: file %s: %s",
-                    plan.context().tableName(), task.file().location(), e),
-                e);
       }
-      // the file and its buffers are released before the consumer learns the file is done
-      hand(new Handoff(this, null, failure));
     }
 
     /** Moves the decoded batch out of the reused vectors into a batch of its own. */

@@ -72,7 +72,7 @@ public final class RecordBatchStream extends ArrowReader implements Iterable<Vec
     }
   }
 
-  /** The Iceberg schema of the output columns, in output order (metadata columns last). */
+  /** The Iceberg schema of the output columns, in output order. */
   public org.apache.iceberg.Schema icebergSchema() {
     return icebergSchema;
   }
@@ -110,10 +110,11 @@ public final class RecordBatchStream extends ArrowReader implements Iterable<Vec
     if (closed) {
       throw new IllegalStateException("Cannot read from a closed RecordBatchStream");
     }
+    VectorSchemaRoot root = getVectorSchemaRoot();
     if (exhausted) {
+      root.setRowCount(0);
       return false;
     }
-    VectorSchemaRoot root = getVectorSchemaRoot();
     try {
       if (plan.parallelism() > 1) {
         if (remaining > 0 && loadFromParallelFiles(root)) {
@@ -127,9 +128,7 @@ public final class RecordBatchStream extends ArrowReader implements Iterable<Vec
           if (current.next()) {
             int count = (int) Math.min(current.rowCount(), remaining);
             root.setRowCount(count);
-            remaining -= count;
-            rows += count;
-            batches += 1;
+            handedOut(count);
             return true;
           }
           closeCurrentFile();
@@ -156,10 +155,22 @@ public final class RecordBatchStream extends ArrowReader implements Iterable<Vec
       count = (int) remaining;
       root.setRowCount(count);
     }
+    handedOut(count);
+    return true;
+  }
+
+  /**
+   * Counts a batch handed to the consumer. Once it reaches the limit, the open files, the worker
+   * threads and the plan are released right away rather than at the next call or at close: the
+   * batch itself lives in the stream's root and stays valid.
+   */
+  private void handedOut(int count) {
     remaining -= count;
     rows += count;
     batches += 1;
-    return true;
+    if (remaining == 0) {
+      releaseSources(null);
+    }
   }
 
   private boolean openNextFile(VectorSchemaRoot root) {
@@ -171,7 +182,9 @@ public final class RecordBatchStream extends ArrowReader implements Iterable<Vec
       return false;
     }
     FileScanTask task = taskIterator.next();
-    this.current = FileTaskReader.open(plan.context(), task, root.getFieldVectors(), allocator);
+    this.current =
+        FileTaskReader.open(
+            plan.context(), task, plan.readerOrder(root.getFieldVectors()), allocator);
     this.files += 1;
     this.bytesRead += task.length();
     return true;

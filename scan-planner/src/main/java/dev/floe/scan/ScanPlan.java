@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.MetadataColumns;
 import org.apache.iceberg.Schema;
@@ -39,37 +40,76 @@ final class ScanPlan {
   private final ReadContext context;
   private final long limit;
   private final int parallelism;
-  private final List<FileScanTask> givenTasks; // a split's tasks, read instead of planning; or null
+  private final List<Types.NestedField> outputColumns;
 
-  private ScanPlan(TableScan scan, ReadContext context, long limit, int parallelism) {
-    this(scan, context, limit, parallelism, null);
-  }
+  /** For each vector a file reader fills (data columns, then metadata), its output position. */
+  private final int[] outputPositions;
+
+  private final List<FileScanTask> givenTasks; // a split's tasks, read instead of planning; or null
 
   private ScanPlan(
       TableScan scan,
       ReadContext context,
       long limit,
       int parallelism,
+      List<Types.NestedField> outputColumns,
       List<FileScanTask> givenTasks) {
     this.scan = scan;
     this.context = context;
     this.limit = limit;
     this.parallelism = parallelism;
+    this.outputColumns = List.copyOf(outputColumns);
+    this.outputPositions = outputPositions(context, this.outputColumns);
     this.givenTasks = givenTasks;
   }
 
   /**
    * A plan that reads exactly {@code tasks} (the tasks of one {@link ScanSplit}), one file after
    * another, with no limit, instead of planning a table scan.
+   *
+   * @param outputNames the output columns in order (data and metadata columns of {@code context}),
+   *     or null for the data columns, then the metadata columns
    */
-  static ScanPlan ofTasks(ReadContext context, List<FileScanTask> tasks) {
+  static ScanPlan ofTasks(ReadContext context, List<FileScanTask> tasks, List<String> outputNames) {
     if (context.batchSize() > MAX_BATCH_SIZE) {
       throw new IllegalArgumentException(
           String.format(
               "Invalid batch size: %d, expected 1 to %d rows",
               context.batchSize(), MAX_BATCH_SIZE));
     }
-    return new ScanPlan(null, context, -1, 1, List.copyOf(tasks));
+    return new ScanPlan(
+        null, context, -1, 1, outputColumns(context, outputNames), List.copyOf(tasks));
+  }
+
+  /** The columns of {@code context} in the order of {@code names} (null: data, then metadata). */
+  private static List<Types.NestedField> outputColumns(ReadContext context, List<String> names) {
+    List<Types.NestedField> all = new ArrayList<>(context.projection().columns());
+    context.metadataColumns().forEach(column -> all.add(column.field()));
+    if (names == null) {
+      return all;
+    }
+    List<Types.NestedField> ordered = new ArrayList<>(names.size());
+    for (String name : names) {
+      Types.NestedField field =
+          all.stream()
+              .filter(column -> column.name().equals(name))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "Invalid output column " + name + ": not in the split's columns " + all));
+      ordered.add(field);
+    }
+    if (ordered.size() != all.size()) {
+      throw new IllegalArgumentException(
+          "Invalid output columns " + names + ": expected each of " + all + " once");
+    }
+    return ordered;
+  }
+
+  /** The output column names, in order. */
+  List<String> outputNames() {
+    return outputColumns.stream().map(Types.NestedField::name).collect(Collectors.toList());
   }
 
   static ScanPlan create(Table table, ScanOptions options, int batchSize) {
@@ -86,26 +126,37 @@ final class ScanPlan {
     }
     TableScan scan = snapshotScan(table, options).caseSensitive(options.caseSensitive());
     Schema schema = scan.schema();
-    Expression filter = bindable(table, schema, options);
+    Expression filter =
+        SqlSemantics.of(schema, bindable(table, schema, options), options.caseSensitive());
     Expression planned = planningFilter(filter, schema, options.caseSensitive());
-    scan = scan.filter(planned);
+    scan =
+        withColumnStats(
+            scan.filter(planned), statsColumns(schema, filter, options.caseSensitive()));
 
     List<String> names = options.columns();
     List<MetadataColumn> metadata = new ArrayList<>();
     List<Types.NestedField> columns = new ArrayList<>();
+    List<Types.NestedField> output = new ArrayList<>();
     if (names == null) {
       columns.addAll(schema.columns());
+      output.addAll(schema.columns());
     } else {
       for (String name : names) {
         if (isMetadataName(name)) {
-          addOnce(metadata, MetadataColumn.fromName(name), table);
+          MetadataColumn column = MetadataColumn.fromName(name);
+          addOnce(metadata, column, table);
+          output.add(column.field());
         } else {
-          addOnce(columns, findColumn(table, schema, name, options.caseSensitive()), table);
+          Types.NestedField column = findColumn(table, schema, name, options.caseSensitive());
+          addOnce(columns, column, table);
+          output.add(column);
         }
       }
     }
     for (String name : options.metadataColumns()) {
-      addOnce(metadata, MetadataColumn.fromName(name), table);
+      MetadataColumn column = MetadataColumn.fromName(name);
+      addOnce(metadata, column, table);
+      output.add(column.field());
     }
     columns.forEach(ArrowSchemas::checkSupported);
     Schema projection = new Schema(columns);
@@ -124,8 +175,21 @@ final class ScanPlan {
             batchSize,
             table.io(),
             nameMapping(table),
-            planned == filter ? null : filter); // the same object when nothing was dropped
-    return new ScanPlan(scan, context, options.limit(), options.parallelism());
+            filter);
+    return new ScanPlan(scan, context, options.limit(), options.parallelism(), output, null);
+  }
+
+  private static int[] outputPositions(ReadContext context, List<Types.NestedField> output) {
+    List<Types.NestedField> columns = context.projection().columns();
+    List<MetadataColumn> metadata = context.metadataColumns();
+    int[] positions = new int[columns.size() + metadata.size()];
+    for (int i = 0; i < columns.size(); i++) {
+      positions[i] = output.indexOf(columns.get(i));
+    }
+    for (int i = 0; i < metadata.size(); i++) {
+      positions[columns.size() + i] = output.indexOf(metadata.get(i).field());
+    }
+    return positions;
   }
 
   ReadContext context() {
@@ -141,11 +205,24 @@ final class ScanPlan {
     return parallelism;
   }
 
-  /** The columns handed to the user: the projection, then the metadata columns. */
+  /**
+   * The columns handed to the user, in the order {@code select} named them (data and metadata
+   * columns mixed); {@code withMetadataColumns} and all columns of an unrestricted scan come after.
+   */
   Schema outputSchema() {
-    List<Types.NestedField> fields = new ArrayList<>(context.projection().columns());
-    context.metadataColumns().forEach(column -> fields.add(column.field()));
-    return new Schema(fields);
+    return new Schema(outputColumns);
+  }
+
+  /**
+   * The output vectors in the order a file reader fills them: the data columns of the projection,
+   * then the metadata columns.
+   */
+  List<FieldVector> readerOrder(List<FieldVector> outputVectors) {
+    List<FieldVector> vectors = new ArrayList<>(outputPositions.length);
+    for (int position : outputPositions) {
+      vectors.add(outputVectors.get(position));
+    }
+    return vectors;
   }
 
   /** Plans the scan's file tasks; Iceberg reads manifests as the iterable is consumed. */
@@ -170,7 +247,7 @@ final class ScanPlan {
       throw new IllegalArgumentException(
           "Invalid scan of " + table.name() + ": choose one of useSnapshot, asOfTime and useRef");
     }
-    TableScan scan = table.newScan();
+    TableScan scan = PlanOrder.deterministic(table.newScan());
     try {
       if (options.snapshotId() != null) {
         scan = scan.useSnapshot(options.snapshotId());
@@ -207,6 +284,32 @@ final class ScanPlan {
   static Expression planningFilter(Expression filter, Schema schema, boolean caseSensitive) {
     return FilterColumns.withoutPredicatesOn(
         schema, filter, caseSensitive, Type.TypeID.TIMESTAMP_NANO);
+  }
+
+  /**
+   * The columns whose metrics the planned tasks keep (Iceberg drops them by default): the filter's
+   * columns, so that a file whose statistics prove the filter skips evaluating it ({@code
+   * ReadContext.residual}), and the columns with an initial default, which tell the reader which
+   * data files store such a column ({@code MissingColumns.mayLack}), so that only files that may be
+   * older than the column read without pruning on it (and, for ORC, have their footer checked).
+   */
+  private static List<String> statsColumns(
+      Schema schema, Expression filter, boolean caseSensitive) {
+    Set<String> names = new LinkedHashSet<>();
+    if (filter.op() != Expression.Operation.TRUE) {
+      Binder.boundReferences(schema.asStruct(), List.of(filter), caseSensitive).stream()
+          .map(schema::findColumnName)
+          .forEach(names::add);
+    }
+    schema.columns().stream()
+        .filter(column -> column.initialDefault() != null)
+        .map(Types.NestedField::name)
+        .forEach(names::add);
+    return List.copyOf(names);
+  }
+
+  private static TableScan withColumnStats(TableScan scan, List<String> columns) {
+    return columns.isEmpty() ? scan : scan.includeColumnStats(columns);
   }
 
   /** {@code projection} plus the top-level columns of {@code schema} the filter needs. */

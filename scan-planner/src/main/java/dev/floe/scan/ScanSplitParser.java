@@ -34,6 +34,7 @@ import org.apache.iceberg.util.JsonUtil;
  *  "projection": <SchemaParser: the data columns handed out, in order>,
  *  "filter": <ExpressionParser: the scan's whole filter>,
  *  "metadata-columns": ["_file", "_pos"],
+ *  "output-columns": ["_pos", "id", "_file"],         (the output order, if not data first)
  *  "name-mapping": <NameMappingParser>,                  (only if the table has one)
  *  "tasks": [<ScanTaskParser: schema, spec, data file, start, length, delete files, residual>],
  *  "delete-specs": [<PartitionSpecParser>]}             (only with deletes of other specs)
@@ -59,6 +60,7 @@ final class ScanSplitParser {
   private static final String PROJECTION = "projection";
   private static final String FILTER = "filter";
   private static final String METADATA_COLUMNS = "metadata-columns";
+  private static final String OUTPUT_COLUMNS = "output-columns";
   private static final String NAME_MAPPING = "name-mapping";
   private static final String TASKS = "tasks";
   private static final String DELETE_SPECS = "delete-specs";
@@ -90,6 +92,9 @@ final class ScanSplitParser {
     generator.writeFieldName(FILTER);
     ExpressionParser.toJson(scan.filter(), generator);
     JsonUtil.writeStringArray(METADATA_COLUMNS, scan.metadataColumns(), generator);
+    if (scan.outputColumns() != null) {
+      JsonUtil.writeStringArray(OUTPUT_COLUMNS, scan.outputColumns(), generator);
+    }
     if (scan.nameMapping() != null) {
       generator.writeFieldName(NAME_MAPPING);
       generator.writeRawValue(scan.nameMapping());
@@ -220,6 +225,7 @@ final class ScanSplitParser {
             ExpressionParser.fromJson(JsonUtil.get(FILTER, node)),
             caseSensitive,
             JsonUtil.getStringList(METADATA_COLUMNS, node),
+            node.has(OUTPUT_COLUMNS) ? JsonUtil.getStringList(OUTPUT_COLUMNS, node) : null,
             mapping == null ? null : mapping.toString(),
             specsById);
     return new ScanSplit(scan, parsed);

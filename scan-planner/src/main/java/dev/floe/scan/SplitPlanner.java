@@ -37,7 +37,7 @@ final class SplitPlanner {
     if (snapshot == null) {
       return CloseableIterable.empty(); // a table without snapshots has no rows
     }
-    SplitScan shared = SplitScan.of(table, plan, options.filter(), snapshot.snapshotId());
+    SplitScan shared = SplitScan.of(table, plan, snapshot.snapshotId());
     return splits(shared, scan.planTasks());
   }
 

@@ -29,7 +29,9 @@ import org.apache.iceberg.mapping.NameMappingParser;
  *     {@code schema})
  * @param filter the scan's whole filter, applied exactly to every row
  * @param caseSensitive whether names in {@code filter} are case sensitive
- * @param metadataColumns names of the metadata columns appended after the data columns
+ * @param metadataColumns names of the metadata columns
+ * @param outputColumns names of the data and metadata columns in output order, or null for the data
+ *     columns, then the metadata columns
  * @param nameMapping the table's name mapping as JSON (for files written without field ids), or
  *     null
  * @param specs partition specs by id, for delete files whose spec is not their data file's
@@ -43,6 +45,7 @@ record SplitScan(
     Expression filter,
     boolean caseSensitive,
     List<String> metadataColumns,
+    List<String> outputColumns,
     String nameMapping,
     Map<Integer, PartitionSpec> specs)
     implements Serializable {
@@ -54,11 +57,15 @@ record SplitScan(
     requireNonNull(filter, "filter is null");
     metadataColumns = List.copyOf(requireNonNull(metadataColumns, "metadataColumns is null"));
     metadataColumns.forEach(MetadataColumn::fromName); // fails on an unknown name
+    outputColumns = outputColumns == null ? null : List.copyOf(outputColumns);
     specs = Map.copyOf(requireNonNull(specs, "specs is null"));
   }
 
-  /** The shared part of the splits of {@code plan}, a plan of {@code table}. */
-  static SplitScan of(Table table, ScanPlan plan, Expression filter, long snapshotId) {
+  /**
+   * The shared part of the splits of {@code plan}, a plan of {@code table}; their filter is the
+   * plan's whole row filter (with SQL's semantics spelled out, see {@link SqlSemantics}).
+   */
+  static SplitScan of(Table table, ScanPlan plan, long snapshotId) {
     ReadContext context = plan.context();
     return new SplitScan(
         table.uuid().toString(),
@@ -66,9 +73,10 @@ record SplitScan(
         snapshotId,
         context.tableSchema(),
         context.projection(),
-        filter,
+        context.rowFilter(),
         context.caseSensitive(),
         context.metadataColumns().stream().map(MetadataColumn::columnName).toList(),
+        plan.outputNames(),
         context.nameMapping() == null ? null : NameMappingParser.toJson(context.nameMapping()),
         table.specs());
   }
@@ -99,7 +107,7 @@ record SplitScan(
               tableName, snapshotId));
     }
     return RecordBatchStream.open(
-        ScanPlan.ofTasks(readContext(table, batchSize), tasks), allocator);
+        ScanPlan.ofTasks(readContext(table, batchSize), tasks, outputColumns), allocator);
   }
 
   private ReadContext readContext(Table table, int batchSize) {

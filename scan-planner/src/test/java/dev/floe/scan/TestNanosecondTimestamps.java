@@ -178,7 +178,9 @@ class TestNanosecondTimestamps {
 
   /** IcebergGenerics' rows of the whole table that Iceberg's Evaluator keeps, sorted. */
   private static List<String> evaluatedRows(Table table, Expression filter) throws IOException {
-    Evaluator evaluator = new Evaluator(table.schema().asStruct(), filter, true);
+    Evaluator evaluator =
+        new Evaluator(
+            table.schema().asStruct(), SqlSemantics.of(table.schema(), filter, true), true);
     // The Evaluator works on Iceberg's internal values (nanoseconds as longs), Records hold
     // java.time.
     InternalRecordWrapper internal = new InternalRecordWrapper(table.schema().asStruct());

@@ -88,7 +88,9 @@ class TestScanSplitsJson {
     assertThat(node.get("case-sensitive").asBoolean()).isFalse();
     assertThat(node.get("projection").get("fields").findValuesAsText("name"))
         .containsExactly("id", "qty");
-    assertThat(node.get("filter").get("type").asText()).isEqualTo("lt");
+    // the scan's filter with SQL's null semantics spelled out: notNull(qty) and qty < 500
+    assertThat(node.get("filter").get("type").asText()).isEqualTo("and");
+    assertThat(node.get("filter").findValuesAsText("type")).contains("not-null", "lt");
     assertThat(node.get("metadata-columns").toString()).isEqualTo("[\"_file\",\"_pos\"]");
     JsonNode task = node.get("tasks").get(0);
     assertThat(task.get("task-type").asText()).isEqualTo("file-scan-task");

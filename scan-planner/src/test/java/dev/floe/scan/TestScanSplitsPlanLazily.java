@@ -24,7 +24,6 @@ import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.hadoop.HadoopFileIO;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.CloseableIterator;
@@ -94,11 +93,7 @@ class TestScanSplitsPlanLazily {
         failingPast(tasks, 3, taken, closed); // a plan that fails if a 4th task is taken
     ScanPlan plan = ScanPlan.create(manyManifests, ScanOptions.defaults(), 1);
     SplitScan shared =
-        SplitScan.of(
-            manyManifests,
-            plan,
-            Expressions.alwaysTrue(),
-            manyManifests.currentSnapshot().snapshotId());
+        SplitScan.of(manyManifests, plan, manyManifests.currentSnapshot().snapshotId());
     try (CloseableIterable<ScanSplit> splits = SplitPlanner.splits(shared, endless)) {
       Iterator<ScanSplit> iterator = splits.iterator();
       for (int i = 0; i < 3; i++) {

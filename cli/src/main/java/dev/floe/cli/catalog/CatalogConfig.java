@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,6 +36,17 @@ public final class CatalogConfig {
 
   /** The SQLite file of the default catalog, inside the warehouse. */
   public static final String SQLITE_FILE = "catalog.db";
+
+  /** The catalog types Iceberg's CatalogUtil builds by name. */
+  private static final List<String> TYPES =
+      List.of(
+          CatalogUtil.ICEBERG_CATALOG_TYPE_REST,
+          CatalogUtil.ICEBERG_CATALOG_TYPE_JDBC,
+          CatalogUtil.ICEBERG_CATALOG_TYPE_HADOOP,
+          CatalogUtil.ICEBERG_CATALOG_TYPE_HIVE,
+          CatalogUtil.ICEBERG_CATALOG_TYPE_GLUE,
+          CatalogUtil.ICEBERG_CATALOG_TYPE_NESSIE,
+          CatalogUtil.ICEBERG_CATALOG_TYPE_BIGQUERY);
 
   private final String name;
   private final Map<String, String> properties;
@@ -89,6 +101,7 @@ public final class CatalogConfig {
                 + "; set type (rest, jdbc, hadoop, ...) or catalog-impl");
       }
     }
+    requireWhatTheTypeNeeds(resolved);
     String warehouseNow = resolved.get(CatalogProperties.WAREHOUSE_LOCATION);
     if (CatalogUtil.ICEBERG_CATALOG_TYPE_HADOOP.equals(
             resolved.get(CatalogUtil.ICEBERG_CATALOG_TYPE))
@@ -104,6 +117,45 @@ public final class CatalogConfig {
       resolved.putIfAbsent(CatalogProperties.CLIENT_POOL_SIZE, "1");
     }
     return new CatalogConfig(catalogName, resolved, null);
+  }
+
+  /**
+   * Checks what Iceberg would otherwise reject only when building the catalog, with a message about
+   * its own internals ("Unknown catalog type", "warehousePath must not be null"): the type is one
+   * Iceberg knows, and JDBC and Hadoop catalogs have the warehouse they need.
+   */
+  private static void requireWhatTheTypeNeeds(Map<String, String> properties) {
+    String type = properties.get(CatalogUtil.ICEBERG_CATALOG_TYPE);
+    if (type == null || properties.containsKey(CatalogProperties.CATALOG_IMPL)) {
+      return;
+    }
+    String lower = type.toLowerCase(Locale.ROOT);
+    if (!TYPES.contains(lower)) {
+      throw new IllegalArgumentException(
+          "Invalid catalog type: "
+              + type
+              + ", expected one of "
+              + String.join(", ", TYPES)
+              + " (or set catalog-impl to a Catalog class)");
+    }
+    boolean jdbc = lower.equals(CatalogUtil.ICEBERG_CATALOG_TYPE_JDBC);
+    if (jdbc && isBlank(properties.get(CatalogProperties.URI))) {
+      throw new IllegalArgumentException(
+          "Invalid catalog configuration: a jdbc catalog needs a database; pass --uri"
+              + " jdbc:... (or -C uri=...)");
+    }
+    if ((jdbc || lower.equals(CatalogUtil.ICEBERG_CATALOG_TYPE_HADOOP))
+        && isBlank(properties.get(CatalogProperties.WAREHOUSE_LOCATION))) {
+      throw new IllegalArgumentException(
+          "Invalid catalog configuration: a "
+              + lower
+              + " catalog needs a warehouse location for its tables; pass --warehouse DIR (or -C"
+              + " warehouse=...)");
+    }
+  }
+
+  private static boolean isBlank(String value) {
+    return value == null || value.isBlank();
   }
 
   /** Whether a location names its file system ({@code s3://b/k}, {@code file:/x}). */
@@ -157,6 +209,25 @@ public final class CatalogConfig {
       }
     }
     return CatalogUtil.buildIcebergCatalog(name, properties, new Configuration());
+  }
+
+  /**
+   * For a JDBC catalog under a name other than the default: that its tables are kept per catalog
+   * name (JdbcCatalog keys every row by it), so the same database shows none of the tables created
+   * under another name. Null otherwise.
+   */
+  public String perNameNote() {
+    String type = properties.get(CatalogUtil.ICEBERG_CATALOG_TYPE);
+    if (name.equals(DEFAULT_NAME)
+        || properties.containsKey(CatalogProperties.CATALOG_IMPL)
+        || !CatalogUtil.ICEBERG_CATALOG_TYPE_JDBC.equalsIgnoreCase(type)) {
+      return null;
+    }
+    return "a JDBC catalog keeps its tables per catalog name, and this is catalog '"
+        + name
+        + "'; tables created under the default name are seen with --catalog-name "
+        + DEFAULT_NAME
+        + " (or without --catalog-name)";
   }
 
   /** What the catalog is, for messages; secrets ({@code credential}, tokens, passwords) hidden. */

@@ -5,17 +5,24 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.iceberg.MetadataColumns;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.SchemaParser;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.data.parquet.InternalWriter;
 import org.apache.iceberg.io.FileAppender;
 import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.parquet.ParquetSchemaUtil;
 import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.types.Types;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
 
 /**
  * Parquet by Iceberg's own writer ({@code Parquet.write} with {@link InternalWriter}), so column
@@ -26,22 +33,40 @@ import org.apache.iceberg.types.Types;
  *
  * <p>Memory: parquet-mr buffers one row group (compressed pages) before writing it, so the writer
  * holds at most about {@code rowGroupBytes}, whatever the table size.
+ *
+ * <p>An export of no rows is a valid Parquet file with the schema and no row groups. Iceberg's
+ * writer writes nothing at all then (a table never wants an empty data file), so that file is
+ * written by parquet-mr's {@link ParquetFileWriter} directly, with the same Parquet schema and the
+ * same {@code iceberg.schema} footer entry.
  */
 final class ParquetBatchWriter implements BatchWriter {
   private final Schema schema;
+  private final Schema fileSchema;
   private final FileAppender<StructLike> appender;
+  private final CountingOutputStream out;
+  private final long rowGroupBytes;
   private RowView view;
   private List<FieldVector> bound;
+  private long rows;
 
-  private ParquetBatchWriter(Schema schema, FileAppender<StructLike> appender) {
+  private ParquetBatchWriter(
+      Schema schema,
+      Schema fileSchema,
+      FileAppender<StructLike> appender,
+      CountingOutputStream out,
+      long rowGroupBytes) {
     this.schema = schema;
+    this.fileSchema = fileSchema;
     this.appender = appender;
+    this.out = out;
+    this.rowGroupBytes = rowGroupBytes;
   }
 
   static ParquetBatchWriter open(
       Schema schema, OutputStream out, String location, String codec, long rowGroupBytes)
       throws IOException {
-    StreamOutputFile file = new StreamOutputFile(location, new CountingOutputStream(out));
+    CountingOutputStream counted = new CountingOutputStream(out);
+    StreamOutputFile file = new StreamOutputFile(location, counted);
     Schema fileSchema = fileSchema(schema);
     FileAppender<StructLike> appender =
         Parquet.write(file)
@@ -51,7 +76,7 @@ final class ParquetBatchWriter implements BatchWriter {
             .set(TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES, Long.toString(rowGroupBytes))
             .overwrite()
             .build();
-    return new ParquetBatchWriter(schema, appender);
+    return new ParquetBatchWriter(schema, fileSchema, appender, counted, rowGroupBytes);
   }
 
   /**
@@ -94,15 +119,34 @@ final class ParquetBatchWriter implements BatchWriter {
       view = new RowView(schema.asStruct(), vectors);
       bound = List.copyOf(vectors);
     }
-    int rows = batch.getRowCount();
-    for (int row = 0; row < rows; row++) {
+    int count = batch.getRowCount();
+    for (int row = 0; row < count; row++) {
       appender.add(view.at(row));
     }
+    rows += count;
   }
 
   @Override
   public void finish() throws IOException {
     appender.close();
+    if (rows == 0) {
+      writeEmptyFile();
+    }
+  }
+
+  /** The magic bytes, then a footer with the schema and no row groups. */
+  private void writeEmptyFile() throws IOException {
+    ParquetFileWriter writer =
+        new ParquetFileWriter(
+            new Stream(out),
+            ParquetSchemaUtil.convert(fileSchema, "table"),
+            ParquetFileWriter.Mode.OVERWRITE,
+            rowGroupBytes,
+            0,
+            null,
+            ParquetProperties.builder().build());
+    writer.start();
+    writer.end(Map.of("iceberg.schema", SchemaParser.toJson(fileSchema)));
   }
 
   /**
@@ -112,4 +156,59 @@ final class ParquetBatchWriter implements BatchWriter {
    */
   @Override
   public void close() {}
+
+  /** parquet-mr's output file over the export's stream, which only appends. */
+  private static final class Stream implements OutputFile {
+    private final CountingOutputStream out;
+
+    Stream(CountingOutputStream out) {
+      this.out = out;
+    }
+
+    @Override
+    public PositionOutputStream create(long blockSizeHint) {
+      long start = out.count();
+      return new PositionOutputStream() {
+        @Override
+        public long getPos() {
+          return out.count() - start;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+          out.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+          out.write(bytes, offset, length);
+        }
+
+        @Override
+        public void flush() throws IOException {
+          out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+          out.close();
+        }
+      };
+    }
+
+    @Override
+    public PositionOutputStream createOrOverwrite(long blockSizeHint) {
+      return create(blockSizeHint);
+    }
+
+    @Override
+    public boolean supportsBlockSize() {
+      return false;
+    }
+
+    @Override
+    public long defaultBlockSize() {
+      return 0;
+    }
+  }
 }

@@ -63,7 +63,7 @@ public final class PythonSession implements AutoCloseable {
       return new PythonTable(
           TableOptions.open(
               reference,
-              () -> CatalogOptions.open(null, properties),
+              () -> CatalogOptions.resolve(null, properties),
               prefixes == null ? Map.of() : prefixes));
     } catch (RuntimeException e) {
       throw new PythonException(e);

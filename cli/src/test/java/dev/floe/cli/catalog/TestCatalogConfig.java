@@ -52,11 +52,34 @@ class TestCatalogConfig {
                 .properties())
         .containsEntry("type", "rest");
     assertThat(
-            CatalogConfig.resolve(null, Map.of("uri", "jdbc:sqlite:/tmp/x.db"), null).properties())
+            CatalogConfig.resolve(
+                    null, Map.of("uri", "jdbc:sqlite:/tmp/x.db", "warehouse", "/tmp/wh"), null)
+                .properties())
         .containsEntry("type", "jdbc")
         .containsEntry("clients", "1");
     assertThatThrownBy(() -> CatalogConfig.resolve(null, Map.of("uri", "thrift://hms:9083"), null))
         .hasMessageContaining("set type");
+  }
+
+  @Test
+  void aTypeMustBeKnownAndHaveWhatItNeeds() {
+    assertThatThrownBy(() -> CatalogConfig.resolve(null, Map.of("type", "nosuch"), null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Invalid catalog type: nosuch, expected one of rest, jdbc, hadoop");
+    assertThatThrownBy(
+            () -> CatalogConfig.resolve(null, Map.of("uri", "jdbc:sqlite:/tmp/x.db"), null))
+        .hasMessageContaining("a jdbc catalog needs a warehouse location")
+        .hasMessageContaining("pass --warehouse DIR");
+    assertThatThrownBy(() -> CatalogConfig.resolve(null, Map.of("type", "JDBC"), null))
+        .hasMessageContaining("pass --uri jdbc:");
+    assertThatThrownBy(() -> CatalogConfig.resolve(null, Map.of("type", "hadoop"), null))
+        .hasMessageContaining("a hadoop catalog needs a warehouse location");
+    // a catalog class of one's own is Iceberg's to check
+    assertThat(
+            CatalogConfig.resolve(
+                    null, Map.of("type", "nosuch", "catalog-impl", "com.example.MyCatalog"), null)
+                .properties())
+        .containsEntry("catalog-impl", "com.example.MyCatalog");
   }
 
   /**

@@ -2,19 +2,31 @@ package dev.floe.reader.orc;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.floe.arrow.ConstantColumn;
 import dev.floe.arrow.Vectors;
 import dev.floe.reader.BatchSource;
 import dev.floe.reader.FileReadRequest;
+import dev.floe.reader.MissingColumns;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.iceberg.Metrics;
+import org.apache.iceberg.MetricsConfig;
+import org.apache.iceberg.MetricsModes;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.CloseableIterator;
+import org.apache.iceberg.mapping.MappingUtil;
+import org.apache.iceberg.mapping.NameMapping;
 import org.apache.iceberg.orc.ORC;
 import org.apache.iceberg.orc.OrcBatchReader;
+import org.apache.iceberg.orc.OrcMetrics;
 import org.apache.iceberg.types.Types;
 import org.apache.orc.TypeDescription;
 import org.apache.orc.storage.ql.exec.vector.ColumnVector;
@@ -31,28 +43,46 @@ import org.apache.orc.storage.ql.exec.vector.VectorizedRowBatch;
  * batch may be split between two Arrow batches. A second full-size copy of every batch on the heap
  * (ORC's string readers allocate each batch's bytes afresh) is what made large batch sizes run out
  * of heap. Decoder state is one stripe's projected streams plus the one small row batch.
+ *
+ * <p>Columns with an initial default that the file does not store are left out of the ORC
+ * projection (Iceberg 1.11's ORC reader refuses them) and filled with the default here, as the
+ * Parquet source does. Which columns the file stores comes from the data file's metrics when they
+ * show it, else from the file's footer.
  */
 public final class OrcBatchSource implements BatchSource {
   /** Most rows ORC decodes at a time (ORC's own default is 1024, Iceberg's Spark reader 5000). */
   static final int MAX_ORC_BATCH_ROWS = 4096;
 
+  /** Metrics read from a footer only to learn which columns the file stores. */
+  private static final MetricsConfig COUNTS =
+      MetricsConfig.from(
+          Map.of(TableProperties.DEFAULT_WRITE_METRICS_MODE, MetricsModes.Counts.get().toString()),
+          null,
+          null);
+
   private final CloseableIterable<Integer> batches;
   private final CloseableIterator<Integer> iterator;
   private final ArrowBatchConverter converter;
   private final List<FieldVector> vectors;
+  private final List<Constant> constants;
   private final int batchRows;
   private long firstPosition;
+
+  /** A column the file does not store, filled with one value. */
+  private record Constant(ConstantColumn column, FieldVector vector) {}
 
   private OrcBatchSource(
       CloseableIterable<Integer> batches,
       CloseableIterator<Integer> iterator,
       ArrowBatchConverter converter,
       List<FieldVector> vectors,
+      List<Constant> constants,
       int batchRows) {
     this.batches = batches;
     this.iterator = iterator;
     this.converter = converter;
     this.vectors = vectors;
+    this.constants = constants;
     this.batchRows = batchRows;
   }
 
@@ -68,17 +98,31 @@ public final class OrcBatchSource implements BatchSource {
     requireNonNull(request, "request is null");
     requireNonNull(columns, "columns is null");
     requireNonNull(vectors, "vectors is null");
+    Set<Integer> lacking = lackedColumns(request, columns);
+    List<Types.NestedField> stored = new ArrayList<>();
+    List<FieldVector> storedVectors = new ArrayList<>();
+    List<Constant> constants = new ArrayList<>();
+    for (int i = 0; i < columns.columns().size(); i++) {
+      Types.NestedField column = columns.columns().get(i);
+      if (lacking.contains(column.fieldId())) {
+        constants.add(new Constant(MissingColumns.fill(column), vectors.get(i)));
+      } else {
+        stored.add(column);
+        storedVectors.add(vectors.get(i));
+      }
+    }
+    Schema read = lacking.isEmpty() ? columns : new Schema(stored);
     AtomicReference<ArrowBatchConverter> created = new AtomicReference<>();
     ORC.ReadBuilder builder =
         ORC.read(request.inputFile())
-            .project(columns)
+            .project(read)
             .split(request.start(), request.length())
             .filter(request.residual())
             .caseSensitive(request.caseSensitive())
             .recordsPerBatch(Math.min(request.batchSize(), MAX_ORC_BATCH_ROWS))
             .createBatchedReaderFunc(
                 readSchema -> {
-                  ArrowBatchConverter converter = new ArrowBatchConverter(readSchema, columns);
+                  ArrowBatchConverter converter = new ArrowBatchConverter(readSchema, read);
                   created.set(converter);
                   return converter;
                 });
@@ -87,7 +131,31 @@ public final class OrcBatchSource implements BatchSource {
     }
     CloseableIterable<Integer> batches = builder.build();
     CloseableIterator<Integer> iterator = BatchSource.openIterator(batches);
-    return new OrcBatchSource(batches, iterator, created.get(), vectors, request.batchSize());
+    return new OrcBatchSource(
+        batches, iterator, created.get(), storedVectors, constants, request.batchSize());
+  }
+
+  /**
+   * The columns of {@code request.mayLack()} that the file does not store, from its footer (read
+   * only if there are such columns), resolved as Iceberg's ORC reader resolves columns: by the
+   * field ids the file carries, else through the name mapping (the table's, else the projected
+   * columns' names).
+   */
+  private static Set<Integer> lackedColumns(FileReadRequest request, Schema columns) {
+    Set<Integer> candidates = new LinkedHashSet<>();
+    for (Types.NestedField column : columns.columns()) {
+      if (request.mayLack().contains(column.fieldId())) {
+        candidates.add(column.fieldId());
+      }
+    }
+    if (candidates.isEmpty()) {
+      return candidates;
+    }
+    NameMapping mapping =
+        request.nameMapping() != null ? request.nameMapping() : MappingUtil.create(columns);
+    Metrics footer = OrcMetrics.fromInputFile(request.inputFile(), COUNTS, mapping);
+    candidates.removeAll(footer.columnSizes().keySet());
+    return candidates;
   }
 
   /**
@@ -119,6 +187,9 @@ public final class OrcBatchSource implements BatchSource {
     }
     for (FieldVector vector : vectors) {
       vector.setValueCount(filled);
+    }
+    for (Constant constant : constants) {
+      constant.column().fill(constant.vector(), filled);
     }
     return filled;
   }
