@@ -1,15 +1,46 @@
 # Floe build entry points. Java 17 + Maven are the only prerequisites.
 MVN ?= mvn -B -ntp
 
-.PHONY: build test demo bench fmt clean memory-test
+.PHONY: build test demo bench fmt clean memory-test python-env python-test python-memory-test
 
 ## build: compile everything and produce bin/floe's classpath (no tests)
 build:
 	$(MVN) -q -DskipTests install
 
-## test: the whole default test suite (what CI runs)
+## test: the whole default test suite (what CI runs): every module's tests, then the Python
+## package's (python-test) where Python 3 with JPype is present
 test:
 	$(MVN) install
+	$(MAKE) python-test
+
+## Python: a virtualenv over the system's Python 3 (Debian's python3-jpype is a system package),
+## pyarrow, Ray, DuckDB, Polars, pandas and pytest from pip, and `pip install ./python` into it.
+PYTHON ?= /usr/bin/python3
+VENV ?= python/.venv
+PYTHON_PACKAGES ?= pyarrow ray duckdb polars pandas pytest
+# a local package index, where the machine has one, instead of waiting on an unreachable one
+PIP_OPTS ?= $(if $(wildcard /opt/pypi/simple),--index-url file:///opt/pypi/simple,) --retries 1
+VENV_PY = $(abspath $(VENV))/bin/python
+
+## python-env: the virtualenv with the floe package installed from this checkout (after `make build`)
+python-env:
+	@test -x $(VENV_PY) || $(PYTHON) -m venv --system-site-packages $(VENV)
+	@$(VENV_PY) -c "import pyarrow, ray.data, duckdb, polars, pandas, pytest" 2>/dev/null \
+	  || $(VENV_PY) -m pip install -q $(PIP_OPTS) $(PYTHON_PACKAGES)
+	$(VENV_PY) -m pip install -q $(PIP_OPTS) --no-build-isolation --no-deps --force-reinstall ./python
+
+## python-test: the Python package's tests, run from a temporary directory (as a user would, away
+## from the checkout). Skipped with a message where Python 3 or JPype is missing, unless
+## FLOE_REQUIRE_PYTHON=1 (CI), where that fails.
+python-test:
+	@if $(PYTHON) -c "import jpype" 2>/dev/null; then \
+	  $(MAKE) --no-print-directory python-env && \
+	  cd "$$(mktemp -d)" && $(VENV_PY) -m pytest -q -p no:cacheprovider $(CURDIR)/python/tests; \
+	elif [ "$${FLOE_REQUIRE_PYTHON:-0}" = 1 ]; then \
+	  echo "python-test: $(PYTHON) with JPype is required (apt-get install python3-jpype)" >&2; exit 1; \
+	else \
+	  echo "python-test: SKIPPED, no $(PYTHON) with JPype (apt-get install python3-jpype)" >&2; \
+	fi
 
 ## demo: build, create sample tables with deletes in ./warehouse (SQLite catalog), stream them
 demo: build
@@ -31,6 +62,13 @@ bench: build
 	java -Xmx2g --add-opens=java.base/java.nio=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
 	  -cp benchmarks/target/floe-benchmarks-0.1.0-SNAPSHOT.jar:$$(cat benchmarks/target/classpath.txt) \
 	  dev.floe.bench.ThroughputBenchmark $(BENCH_ROWS) $(BENCH_ROUNDS) benchmarks/target/tables $(BENCH_PARALLELISM)
+
+## python-memory-test: not in CI. One Ray worker reads a >= 1 GB fixture table (generated once into
+## FLOE_PYTHON_MEMORY_TABLES) through floe.ray.read_iceberg under a 256 MiB JVM heap; its peak RSS
+## is printed next to pyarrow's to_table() of the same files.
+FLOE_PYTHON_MEMORY_TABLES ?= $(HOME)/.cache/floe-memory-python
+python-memory-test: python-env
+	$(VENV_PY) python/benchmarks/ray_memory.py --tables $(FLOE_PYTHON_MEMORY_TABLES)
 
 ## memory-test: full-size RSS suite, not in CI (152M-row Parquet and ORC tables, >150M rows after deletes, 4 sizes x 4 batch
 ## sizes; the first run generates ~14 GB of tables into FLOE_MEMORY_TABLES, ~1 h on 2 cores).

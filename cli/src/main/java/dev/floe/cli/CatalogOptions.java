@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * The catalog options every table command shares. Property names are Iceberg's; later sources win:
  * the properties file, then {@code -C key=value}, then the dedicated flags.
  */
-final class CatalogOptions {
+public final class CatalogOptions {
   @Option(
       names = "--catalog-config",
       paramLabel = "FILE",
@@ -73,16 +73,31 @@ final class CatalogOptions {
     if (warehouse != null) {
       merged.put(CatalogProperties.WAREHOUSE_LOCATION, warehouse);
     }
+    return resolve(name, merged);
+  }
+
+  /** Builds the catalog; a missing embedded catalog is a usage error, not a failure. */
+  Catalog open() {
+    return open(config());
+  }
+
+  /**
+   * Resolves Iceberg catalog properties as the commands do: none at all is the embedded SQLite
+   * catalog of {@code ./warehouse}.
+   *
+   * @param name the catalog name, or null for the default
+   * @throws UsageException if the properties do not tell a catalog
+   */
+  public static CatalogConfig resolve(String name, Map<String, String> properties) {
     try {
-      return CatalogConfig.resolve(name, merged, null);
+      return CatalogConfig.resolve(name, properties, null);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);
     }
   }
 
   /** Builds the catalog; a missing embedded catalog is a usage error, not a failure. */
-  Catalog open() {
-    CatalogConfig config = config();
+  static Catalog open(CatalogConfig config) {
     try {
       return config.open(false);
     } catch (IllegalStateException e) {

@@ -163,7 +163,11 @@ public final class Floe {
     return cmd.getCommandSpec().qualifiedName();
   }
 
-  private static boolean isUsage(Throwable e) {
+  /**
+   * Whether {@code e} is about what the user asked for (exit code 2) rather than a failure while
+   * doing it (exit code 1).
+   */
+  public static boolean isUsage(Throwable e) {
     return e instanceof UsageException
         || e instanceof FilterException
         || e instanceof NoSuchTableException
@@ -179,7 +183,7 @@ public final class Floe {
   }
 
   /** One line: the message, then the messages of its causes that add something. */
-  static String describe(Throwable e) {
+  public static String describe(Throwable e) {
     Set<String> parts = new LinkedHashSet<>();
     String text = "";
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {

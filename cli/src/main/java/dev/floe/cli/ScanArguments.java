@@ -26,7 +26,7 @@ import org.apache.iceberg.types.Type;
 import picocli.CommandLine.Option;
 
 /** What to read of a table: columns, filter, limit, snapshot; shared by plan, head and export. */
-final class ScanArguments {
+public final class ScanArguments {
   @Option(
       names = "--select",
       paramLabel = "COLUMNS",
@@ -72,8 +72,33 @@ final class ScanArguments {
       description = "Match column names in --select and --filter case-insensitively.")
   boolean ignoreCase;
 
-  /** Resolves the options against the table: time travel, then the filter on that schema. */
-  ResolvedScan resolve(Table table, Long limitOverride) {
+  /**
+   * Scan arguments given by a program rather than a command line, with the commands' meaning and
+   * messages: {@code --select}, {@code --filter}, {@code --snapshot} and {@code --limit}.
+   *
+   * @param columns columns in output order, or null for all
+   * @param filter SQL condition text, or null for every row
+   * @param snapshotId snapshot to read, or null for the current one
+   * @param limit most rows to return, or null for all
+   */
+  public static ScanArguments of(List<String> columns, String filter, Long snapshotId, Long limit) {
+    ScanArguments arguments = new ScanArguments();
+    arguments.columns = columns == null ? null : List.copyOf(columns);
+    arguments.filter = filter;
+    arguments.snapshotId = snapshotId;
+    arguments.limit = limit;
+    arguments.parallelism = 1;
+    return arguments;
+  }
+
+  /**
+   * Resolves the options against the table: time travel, then the filter on that schema.
+   *
+   * @param limitOverride a limit that replaces {@code --limit}, or null
+   * @throws UsageException for conflicting time travel, a bad snapshot, limit or parallelism
+   * @throws dev.floe.cli.filter.FilterException for a filter that does not parse or fit the table
+   */
+  public ResolvedScan resolve(Table table, Long limitOverride) {
     int chosen = (snapshotId != null ? 1 : 0) + (asOf != null ? 1 : 0) + (ref != null ? 1 : 0);
     if (chosen > 1) {
       throw new UsageException("Invalid options: choose one of --snapshot, --as-of and --ref");
@@ -172,7 +197,7 @@ final class ScanArguments {
   /** Planned data files, their records (capped by the limit) and bytes. */
   record PlannedSize(long files, long records, long bytes) {}
 
-  record ResolvedScan(
+  public record ResolvedScan(
       Table table, DataScan dataScan, TableScan tableScan, Expression filter, Long limit) {
 
     /**
@@ -198,7 +223,7 @@ final class ScanArguments {
     /**
      * Opens the stream; option errors (bad column, batch size, filter binding) are usage errors.
      */
-    RecordBatchStream open(int batchSize, BufferAllocator allocator) {
+    public RecordBatchStream open(int batchSize, BufferAllocator allocator) {
       try {
         return dataScan.toRecordBatches(batchSize, allocator);
       } catch (IllegalArgumentException e) {

@@ -1,10 +1,12 @@
 package dev.floe.cli;
 
+import dev.floe.cli.catalog.CatalogConfig;
 import dev.floe.cli.catalog.TableResolver;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -18,7 +20,7 @@ import picocli.CommandLine.Option;
  * file ({@code path/to/v3.metadata.json}, or the table directory of a Hadoop table), with location
  * prefixes rewritten for tables whose files moved.
  */
-final class TableOptions {
+public final class TableOptions {
   static final String TABLE_DESCRIPTION =
       "Table identifier (db.events) or metadata file (path/to/v3.metadata.json, or a Hadoop"
           + " table directory).";
@@ -35,6 +37,18 @@ final class TableOptions {
 
   /** Opens the table, and the catalog when it comes from one; close it when done. */
   OpenTable open(String reference) {
+    return open(reference, catalog::config, prefixes);
+  }
+
+  /**
+   * Opens a table as the commands do: a metadata file or table directory without a catalog, or an
+   * identifier in the catalog that {@code catalog} configures (only then is it called).
+   *
+   * @param prefixes FROM → TO location prefixes ({@code --rewrite-prefix}), tried in order
+   * @throws UsageException for an empty name, missing metadata or a table that does not exist
+   */
+  public static OpenTable open(
+      String reference, Supplier<CatalogConfig> catalog, Map<String, String> prefixes) {
     if (reference == null || reference.isBlank()) {
       throw new UsageException("Invalid table: empty name");
     }
@@ -47,7 +61,8 @@ final class TableOptions {
         throw new UsageException(e.getMessage(), e);
       }
     }
-    Catalog opened = catalog.open();
+    CatalogConfig config = catalog.get();
+    Catalog opened = CatalogOptions.open(config);
     TableIdentifier id = TableIdentifier.parse(reference);
     try {
       Table table = opened.loadTable(id);
@@ -56,7 +71,7 @@ final class TableOptions {
       String suggestion =
           TableSuggestion.closest(opened, id, e).map(t -> "; did you mean " + t + "?").orElse("");
       closeQuietly(opened, e);
-      String note = catalog.config().perNameNote();
+      String note = config.perNameNote();
       throw new UsageException(
           "Table does not exist: "
               + reference
@@ -80,7 +95,7 @@ final class TableOptions {
   }
 
   /** A table and the catalog it was loaded from (null for metadata files). */
-  record OpenTable(Table table, Catalog catalog) implements AutoCloseable {
+  public record OpenTable(Table table, Catalog catalog) implements AutoCloseable {
     @Override
     public void close() throws IOException {
       if (catalog instanceof Closeable closeable) {
