@@ -19,17 +19,18 @@ import org.apache.iceberg.Table;
  * <p>A split carries everything a worker needs except the table's {@code FileIO}: the file scan
  * tasks with their delete files and residuals, the snapshot and its schema, the projection, the
  * filter, case sensitivity and the metadata columns. It travels as Java serialization (it is {@link
- * Serializable}, as engines such as Spark ship it). The worker reads it with its own handle of the
- * table:
+ * Serializable}, as engines such as Spark ship it) or as JSON ({@link #toJson()}, for queues,
+ * shells and non-JVM drivers). The worker reads it with its own handle of the table:
  *
  * <pre>{@code
  * // driver
  * try (CloseableIterable<ScanSplit> splits = DataScan.of(table).planSplits(128L << 20)) {
  *   for (ScanSplit split : splits) {
- *     executor.submit(() -> read(split)); // or serialize it to a worker process
+ *     queue.send(split.toJson());
  *   }
  * }
  * // worker
+ * ScanSplit split = ScanSplit.fromJson(message);
  * try (BufferAllocator allocator = new RootAllocator();
  *     RecordBatchStream batches = split.open(catalog.loadTable(id), 10_000, allocator)) {
  *   for (VectorSchemaRoot batch : batches) {
@@ -53,6 +54,30 @@ public final class ScanSplit implements Serializable {
       throw new IllegalArgumentException(
           "Invalid split of table " + scan.tableName() + ": no task");
     }
+  }
+
+  /**
+   * The split as one line of JSON, built from Iceberg's own parsers: the tasks as {@code
+   * ScanTaskParser} writes them (data file, start and length, delete files, residual), the schemas
+   * with {@code SchemaParser}, the filter with {@code ExpressionParser}. It names its format
+   * version; {@link #fromJson} reads it back.
+   *
+   * @throws UnsupportedOperationException if Iceberg's parsers cannot write one of the tasks (a
+   *     data file of a v1 partition spec whose fields were all removed); such a split travels by
+   *     Java serialization
+   */
+  public String toJson() {
+    return ScanSplitParser.toJson(this);
+  }
+
+  /**
+   * Reads a split written by {@link #toJson()}.
+   *
+   * @throws IllegalArgumentException if the text is not a split of a known format version
+   */
+  public static ScanSplit fromJson(String json) {
+    requireNonNull(json, "json is null");
+    return ScanSplitParser.fromJson(json);
   }
 
   /**

@@ -6,8 +6,10 @@ import dev.floe.reader.MetadataColumn;
 import dev.floe.reader.ReadContext;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.expressions.Expression;
@@ -30,6 +32,7 @@ import org.apache.iceberg.mapping.NameMappingParser;
  * @param metadataColumns names of the metadata columns appended after the data columns
  * @param nameMapping the table's name mapping as JSON (for files written without field ids), or
  *     null
+ * @param specs partition specs by id, for delete files whose spec is not their data file's
  */
 record SplitScan(
     String tableUuid,
@@ -40,7 +43,8 @@ record SplitScan(
     Expression filter,
     boolean caseSensitive,
     List<String> metadataColumns,
-    String nameMapping)
+    String nameMapping,
+    Map<Integer, PartitionSpec> specs)
     implements Serializable {
   SplitScan {
     requireNonNull(tableUuid, "tableUuid is null");
@@ -50,6 +54,7 @@ record SplitScan(
     requireNonNull(filter, "filter is null");
     metadataColumns = List.copyOf(requireNonNull(metadataColumns, "metadataColumns is null"));
     metadataColumns.forEach(MetadataColumn::fromName); // fails on an unknown name
+    specs = Map.copyOf(requireNonNull(specs, "specs is null"));
   }
 
   /** The shared part of the splits of {@code plan}, a plan of {@code table}. */
@@ -64,7 +69,8 @@ record SplitScan(
         filter,
         context.caseSensitive(),
         context.metadataColumns().stream().map(MetadataColumn::columnName).toList(),
-        context.nameMapping() == null ? null : NameMappingParser.toJson(context.nameMapping()));
+        context.nameMapping() == null ? null : NameMappingParser.toJson(context.nameMapping()),
+        table.specs());
   }
 
   /**

@@ -40,6 +40,12 @@ final class SplitReads {
       public ScanSplit apply(ScanSplit split) {
         return javaRoundTrip(split);
       }
+    },
+    JSON {
+      @Override
+      public ScanSplit apply(ScanSplit split) {
+        return jsonRoundTrip(split);
+      }
     };
   }
 
@@ -76,6 +82,24 @@ final class SplitReads {
       }
     }
     return rows;
+  }
+
+  /** The split read back from its JSON, after checking the JSON is one line and stable. */
+  static ScanSplit jsonRoundTrip(ScanSplit split) {
+    String json = split.toJson();
+    assertThat(json).doesNotContain("\n");
+    ScanSplit back = ScanSplit.fromJson(json);
+    assertThat(back.toJson()).isEqualTo(json);
+    assertThat(back.tasks()).hasSameSizeAs(split.tasks());
+    for (int i = 0; i < split.tasks().size(); i++) {
+      assertThat(back.tasks().get(i).start()).isEqualTo(split.tasks().get(i).start());
+      assertThat(back.tasks().get(i).length()).isEqualTo(split.tasks().get(i).length());
+      assertThat(back.tasks().get(i).deletes()).hasSameSizeAs(split.tasks().get(i).deletes());
+    }
+    assertThat(back.estimatedRows()).isEqualTo(split.estimatedRows());
+    assertThat(back.estimatedBytes()).isEqualTo(split.estimatedBytes());
+    assertThat(back.files()).isEqualTo(split.files());
+    return back;
   }
 
   static ScanSplit javaRoundTrip(ScanSplit split) {

@@ -32,8 +32,9 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * The Spark-written oracle tables read as splits, at a target smaller than a row group (one split
  * per row group / stripe) and at Iceberg's default target: the rows of all splits, each read with a
- * fresh handle of the table after a trip through Java serialization, are exactly the rows Spark
- * read back. Tables with nested columns are compared on their primitive columns.
+ * fresh handle of the table after a trip through Java serialization (and again through JSON), are
+ * exactly the rows Spark read back. Tables with nested columns are compared on their primitive
+ * columns.
  */
 class TestOracleSplits {
   private static final long[] TARGETS = {1, TableProperties.SPLIT_SIZE_DEFAULT};
@@ -72,7 +73,13 @@ class TestOracleSplits {
     for (ScanSplit split : splits) {
       rows.addAll(read(javaRoundTrip(split), worker));
     }
-    rows.sort(Comparator.comparingLong(IdLine::id));
+    List<IdLine> fromJson = new ArrayList<>();
+    for (ScanSplit split : splits) {
+      fromJson.addAll(read(ScanSplit.fromJson(split.toJson()), worker));
+    }
+    fromJson.sort(Comparator.comparingLong(IdLine::id));
+    assertThat(fromJson).as("rows of the splits read back from JSON").isEqualTo(sorted(rows));
+    rows = sorted(rows);
     List<String> actual = rows.stream().map(IdLine::line).collect(Collectors.toList());
     List<String> expected =
         oracle.expectedLines().stream()
@@ -83,6 +90,12 @@ class TestOracleSplits {
         .as("differences from Spark, %d splits", splits.size())
         .isEmpty();
     assertThat(actual).hasSize(oracle.meta().get("row_count").asInt());
+  }
+
+  private static List<IdLine> sorted(List<IdLine> rows) {
+    List<IdLine> sorted = new ArrayList<>(rows);
+    sorted.sort(Comparator.comparingLong(IdLine::id));
+    return sorted;
   }
 
   private static int rowGroups(Table table) throws IOException {
