@@ -42,7 +42,7 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
  * // or Arrow batches, turned into whatever the job needs on the executors
  * JavaRDD<ScanSplit> splits = FloeSpark.splits(JavaSparkContext.fromSparkContext(spark.sparkContext()), scan, 128L << 20);
  * long rows = FloeSpark.mapBatches(splits, TableSource.of(table), 10_000, batch -> (long) batch.getRowCount())
- *     .reduce(Long::sum);
+ *     .fold(0L, Long::sum);
  * }</pre>
  *
  * <p>Memory on an executor is bounded as for one Floe scan per running task: one open data file

@@ -28,6 +28,7 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -168,6 +169,29 @@ class TestSplitsReadOnSparkExecutors {
             .first();
     assertThat(totals.getLong(0)).isEqualTo(expected.rows());
     assertThat(totals.getLong(1)).isEqualTo(expected.idSum());
+  }
+
+  /** The README's example, on the demo's kind of table. */
+  @Test
+  void theReadmeExampleRuns() {
+    Table table = table("deletes_v2_parquet");
+    DataScan scan =
+        DataScan.of(table)
+            .select("id", "category", "qty", "amount")
+            .filter(Expressions.greaterThan("qty", 25));
+    TableSource source = TableSource.of(table);
+
+    Dataset<Row> rows = FloeSpark.read(spark, scan, source, 128L << 20);
+    List<Row> sums = rows.groupBy("category").agg(sum("amount")).collectAsList();
+
+    JavaRDD<ScanSplit> splits =
+        FloeSpark.splits(JavaSparkContext.fromSparkContext(spark.sparkContext()), scan, 128L << 20);
+    long count =
+        FloeSpark.mapBatches(splits, source, 10_000, batch -> (long) batch.getRowCount())
+            .fold(0L, Long::sum);
+
+    assertThat(count).isEqualTo(javaSummary(scan).rows()).isPositive();
+    assertThat(sums).hasSize(4); // alpha, beta, gamma and the null category
   }
 
   @Test
