@@ -70,11 +70,13 @@ public final class SplitsBenchmark {
     }
     for (int round = 0; round < rounds; round++) {
       for (Map.Entry<String, Mode> mode : modes.entrySet()) {
+        long cpu = processCpuNanos();
         long start = System.nanoTime();
         long[] counts = mode.getValue().read();
+        long wall = System.nanoTime() - start;
         results
             .get(mode.getKey())
-            .add(new long[] {counts[0], counts[1], System.nanoTime() - start});
+            .add(new long[] {counts[0], counts[1], wall, processCpuNanos() - cpu});
       }
     }
     report(results);
@@ -134,6 +136,15 @@ public final class SplitsBenchmark {
     return splits;
   }
 
+  /**
+   * CPU time of the whole process: cores busy = CPU / wall, to tell a slow mode from a starved one.
+   */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
   @FunctionalInterface
   private interface Mode {
     long[] read() throws Exception;
@@ -186,8 +197,9 @@ public final class SplitsBenchmark {
   }
 
   private static void report(Map<String, List<long[]>> results) {
-    System.out.println("| mode | rows | median s | min s | M rows/s (median) |");
-    System.out.println("| --- | ---: | ---: | ---: | ---: |");
+    System.out.println(
+        "| mode | rows | median s | min s | M rows/s (median) | cores busy (median) |");
+    System.out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
     List<Double> medians = new ArrayList<>();
     long[] reference = null;
     for (Map.Entry<String, List<long[]>> entry : results.entrySet()) {
@@ -204,12 +216,13 @@ public final class SplitsBenchmark {
       medians.add(rowsPerSecond);
       System.out.printf(
           Locale.ROOT,
-          "| %s | %,d | %.2f | %.2f | %.2f |%n",
+          "| %s | %,d | %.2f | %.2f | %.2f | %.2f |%n",
           entry.getKey(),
           median[0],
           median[2] / 1e9,
           runs.get(0)[2] / 1e9,
-          rowsPerSecond / 1e6);
+          rowsPerSecond / 1e6,
+          (double) median[3] / median[2]);
     }
     List<String> names = new ArrayList<>(results.keySet());
     System.out.println();
