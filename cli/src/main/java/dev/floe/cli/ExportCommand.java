@@ -9,6 +9,7 @@ import dev.floe.cli.export.CountingOutputStream;
 import dev.floe.cli.export.ExportFormat;
 import dev.floe.cli.export.KeepOpenOutputStream;
 import dev.floe.scan.RecordBatchStream;
+import dev.floe.scan.ScanSplit;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -48,7 +49,8 @@ import picocli.CommandLine.TypeConversionException;
       "  floe export demo.events_parquet --format parquet --out events.parquet",
       "  floe export demo.events_orc --format csv --filter \"qty < 10 AND note IS NULL\" -o x.csv",
       "  floe export demo.events_parquet --format arrow - | python3 -c 'import pyarrow as pa,"
-          + " sys; print(pa.ipc.open_stream(sys.stdin.buffer).read_all().num_rows)'"
+          + " sys; print(pa.ipc.open_stream(sys.stdin.buffer).read_all().num_rows)'",
+      "  floe export demo.events_parquet --split part-00 --format parquet -o part-00.parquet"
     })
 final class ExportCommand implements Callable<Integer> {
   private static final Set<String> CODECS =
@@ -109,6 +111,14 @@ final class ExportCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   int rowGroupMib;
 
+  @Option(
+      names = "--split",
+      paramLabel = "FILE",
+      description =
+          "Export one split of 'floe splits' (a file holding its line, or - for standard input)"
+              + " instead of a scan; TABLE must be the table it was planned from.")
+  String split;
+
   @Mixin TableOptions tableOptions;
   @Mixin ScanArguments scan;
   @Mixin ProgressOptions progressOptions;
@@ -126,15 +136,19 @@ final class ExportCommand implements Callable<Integer> {
               + " to a terminal; redirect standard output (> file, | program) or use --out");
     }
     try (OpenTable open = tableOptions.open(table)) {
-      ResolvedScan resolved = scan.resolve(open.table(), null);
+      ScanSplit oneSplit = split == null ? null : SplitInput.read(split, scan);
+      ResolvedScan resolved = oneSplit == null ? scan.resolve(open.table(), null) : null;
       Progress progress = Progress.create(io, progressOptions.progressEnabled(io), "  exporting  ");
       if (progress.enabled()) {
-        PlannedSize size = resolved.plannedSize();
-        progress.expect(size.records(), size.files(), resolved.limit());
+        PlannedSize size = oneSplit == null ? resolved.plannedSize() : SplitInput.size(oneSplit);
+        progress.expect(size.records(), size.files(), oneSplit == null ? resolved.limit() : null);
       }
       long start = System.nanoTime();
       try (BufferAllocator allocator = new RootAllocator();
-          RecordBatchStream batches = resolved.open(batchSize, allocator)) {
+          RecordBatchStream batches =
+              oneSplit == null
+                  ? resolved.open(batchSize, allocator)
+                  : SplitInput.open(oneSplit, open.table(), batchSize, allocator)) {
         Export export = new Export(batches, chosen, parquet, progress);
         boolean complete =
             target.equals("-") ? export.toStdout(io) : export.toFile(Path.of(target), overwrite);

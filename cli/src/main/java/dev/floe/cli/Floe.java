@@ -24,6 +24,7 @@ import picocli.CommandLine.ParameterException;
       DemoCommand.class,
       TablesCommand.class,
       PlanCommand.class,
+      SplitsCommand.class,
       HeadCommand.class,
       ExportCommand.class,
       CommandLine.HelpCommand.class

@@ -149,10 +149,10 @@ public final class DataScan {
    * exactly once. Manifests are read as the splits are consumed; close the iterable when done.
    *
    * <p>Files written without split offsets are cut at fixed byte ranges of the target size instead
-   * (still exactly once per row, as readers keep the row groups / stripes that start in their
-   * range), so keep the target at row-group scale for such tables. The scan's {@link
-   * #parallelism(int) parallelism} does not apply: a split is read one file after another, and an
-   * engine's parallelism is across splits.
+   * (still each row once: a Parquet row group is read by the range holding its midpoint, an ORC
+   * stripe by the range holding its start), so keep the target at row-group scale for such tables.
+   * The scan's {@link #parallelism(int) parallelism} does not apply: a split is read one file after
+   * another, and an engine's parallelism is across splits.
    *
    * @param targetSplitBytes the size Iceberg packs splits to, > 0
    * @throws IllegalArgumentException for a target of 0 or less, a scan with a {@link #limit} (a

@@ -38,6 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TestScanSplitsCoverTheScan {
   private static final long[] TARGETS = {1, 1L << 20, 64L << 20, 1L << 30};
+
+  /** Filtered scans: one split per row group, and several files per split. */
+  private static final long[] FILTERED_TARGETS = {1, 64L << 20};
+
   private static final int BATCH = 333;
 
   @TempDir static Path dir;
@@ -112,6 +116,48 @@ class TestScanSplitsCoverTheScan {
     return id;
   }
 
+  /**
+   * The data files of the v2 Parquet and ORC deletes tables, without their split offsets (as some
+   * writers leave them): Iceberg cuts them at fixed byte ranges, through row groups and stripes.
+   */
+  private static TableIdentifier withoutSplitOffsets(Catalog catalog) {
+    TableIdentifier id = TableIdentifier.of("db", "no_split_offsets");
+    Table source = catalog.loadTable(TableIdentifier.of("db", "deletes_v2_parquet"));
+    Table table = catalog.createTable(id, source.schema(), source.spec());
+    AppendFiles append = table.newFastAppend();
+    for (String name : List.of("deletes_v2_parquet", "deletes_v2_orc")) {
+      try (CloseableIterable<FileScanTask> tasks =
+          catalog.loadTable(TableIdentifier.of("db", name)).newScan().planFiles()) {
+        for (FileScanTask task : tasks) {
+          append.appendFile(
+              DataFiles.builder(table.spec()).copy(task.file()).withSplitOffsets(null).build());
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    append.commit();
+    return id;
+  }
+
+  @TestFactory
+  Stream<DynamicTest> filesWithoutSplitOffsetsAreCutAtByteRanges() {
+    TableIdentifier id = withoutSplitOffsets(warehouse.catalog());
+    return Stream.of(
+        DynamicTest.dynamicTest(
+            id.name(),
+            () -> {
+              Table table = warehouse.catalog().loadTable(id);
+              DataScan scan = DataScan.of(table).withMetadataColumns("_file", "_pos");
+              List<ScanSplit> splits = SplitReads.plan(scan, 1024);
+              assertThat(splits).allMatch(split -> split.estimatedBytes() <= 1024);
+              List<String> expected = Differential.floeRows(scan, 4096);
+              assertThat(SplitReads.rows(splits, SplitReads.Trip.JSON, table, BATCH))
+                  .isEqualTo(expected);
+              assertSplitsCover(scan, id, new long[] {64L << 20});
+            }));
+  }
+
   @AfterAll
   static void closeWarehouse() throws Exception {
     warehouse.close();
@@ -143,7 +189,7 @@ class TestScanSplitsCoverTheScan {
                 Table table = warehouse.catalog().loadTable(id);
                 for (Expression filter : filters(id)) {
                   DataScan scan = DataScan.of(table).select("_pos", "id").filter(filter);
-                  assertSplitsCover(scan, id);
+                  assertSplitsCover(scan, id, FILTERED_TARGETS);
                 }
               }));
     }
@@ -167,10 +213,14 @@ class TestScanSplitsCoverTheScan {
   }
 
   private static void assertSplitsCover(DataScan scan, TableIdentifier id) {
+    assertSplitsCover(scan, id, TARGETS);
+  }
+
+  private static void assertSplitsCover(DataScan scan, TableIdentifier id, long[] targets) {
     List<String> expected = Differential.floeRows(scan, 4096);
     assertThat(expected).as("rows of %s", id).isNotEmpty();
     Table worker = warehouse.catalog().loadTable(id);
-    for (long target : TARGETS) {
+    for (long target : targets) {
       List<ScanSplit> splits = SplitReads.plan(scan, target);
       if (target == 1) {
         assertOneSplitPerRowGroup(scan, splits);
