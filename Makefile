@@ -1,7 +1,7 @@
 # Floe build entry points. Java 17 + Maven are the only prerequisites.
 MVN ?= mvn -B -ntp
 
-.PHONY: build test demo bench fmt clean memory-test python-env python-test python-memory-test
+.PHONY: build test demo bench bench-splits fmt clean memory-test python-env python-test python-memory-test
 
 ## build: compile everything and produce bin/floe's classpath (no tests)
 build:
@@ -69,6 +69,15 @@ bench: build
 FLOE_PYTHON_MEMORY_TABLES ?= $(HOME)/.cache/floe-memory-python
 python-memory-test: python-env
 	$(VENV_PY) python/benchmarks/ray_memory.py --tables $(FLOE_PYTHON_MEMORY_TABLES)
+
+## bench-splits: one data file of 8 row groups read as 8 splits on BENCH_PARALLELISM threads vs one scan
+SPLITS_ROWS ?= 8000000
+SPLITS_FORMAT ?= PARQUET
+bench-splits: build
+	$(MVN) -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+	java -Xmx2g --add-opens=java.base/java.nio=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+	  -cp benchmarks/target/floe-benchmarks-0.1.0-SNAPSHOT.jar:$$(cat benchmarks/target/classpath.txt) \
+	  dev.floe.bench.SplitsBenchmark $(SPLITS_ROWS) $(BENCH_ROUNDS) benchmarks/target/tables $(BENCH_PARALLELISM) $(SPLITS_FORMAT)
 
 ## memory-test: full-size RSS suite, not in CI (152M-row Parquet and ORC tables, >150M rows after deletes, 4 sizes x 4 batch
 ## sizes; the first run generates ~14 GB of tables into FLOE_MEMORY_TABLES, ~1 h on 2 cores).
