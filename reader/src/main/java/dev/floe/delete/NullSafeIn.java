@@ -1,8 +1,8 @@
 package dev.floe.delete;
 
+import dev.floe.reader.PredicateRewriter;
 import org.apache.iceberg.expressions.BoundPredicate;
 import org.apache.iceberg.expressions.Expression;
-import org.apache.iceberg.expressions.ExpressionVisitors;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.expressions.UnboundPredicate;
 
@@ -15,38 +15,13 @@ import org.apache.iceberg.expressions.UnboundPredicate;
  * then in no set, as in later Iceberg (apache/iceberg#17014): {@code in} is false and {@code notIn}
  * true, like {@code equal} / {@code notEqual}.
  */
-final class NullSafeIn extends ExpressionVisitors.ExpressionVisitor<Expression> {
+final class NullSafeIn extends PredicateRewriter {
   private static final NullSafeIn INSTANCE = new NullSafeIn();
 
   private NullSafeIn() {}
 
-  static Expression rewrite(Expression filter) {
-    return ExpressionVisitors.visit(filter, INSTANCE);
-  }
-
-  @Override
-  public Expression alwaysTrue() {
-    return Expressions.alwaysTrue();
-  }
-
-  @Override
-  public Expression alwaysFalse() {
-    return Expressions.alwaysFalse();
-  }
-
-  @Override
-  public Expression not(Expression result) {
-    return Expressions.not(result);
-  }
-
-  @Override
-  public Expression and(Expression left, Expression right) {
-    return Expressions.and(left, right);
-  }
-
-  @Override
-  public Expression or(Expression left, Expression right) {
-    return Expressions.or(left, right);
+  static Expression nullSafe(Expression filter) {
+    return INSTANCE.rewrite(filter);
   }
 
   @Override

@@ -89,7 +89,7 @@ public final class RowSelector {
     Evaluator evaluator =
         residual == null || residual.equals(Expressions.alwaysTrue())
             ? null
-            : new Evaluator(readSchema.asStruct(), NullSafeIn.rewrite(residual), caseSensitive);
+            : new Evaluator(readSchema.asStruct(), NullSafeIn.nullSafe(residual), caseSensitive);
     return new RowSelector(positions, notEqDeleted, evaluator, readSchema, counter);
   }
 

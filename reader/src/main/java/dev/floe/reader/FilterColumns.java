@@ -7,7 +7,6 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.expressions.Binder;
 import org.apache.iceberg.expressions.BoundPredicate;
 import org.apache.iceberg.expressions.Expression;
-import org.apache.iceberg.expressions.ExpressionVisitors;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.expressions.UnboundPredicate;
 import org.apache.iceberg.types.Type;
@@ -73,13 +72,12 @@ public final class FilterColumns {
     if (!refersTo(schema, filter, caseSensitive, columns)) {
       return filter;
     }
-    return ExpressionVisitors.visit(
-        Expressions.rewriteNot(filter), new WithoutPredicatesOn(schema, caseSensitive, columns));
+    return new WithoutPredicatesOn(schema, caseSensitive, columns)
+        .rewrite(Expressions.rewriteNot(filter));
   }
 
   /** Replaces predicates on some columns by true, in a filter without negations. */
-  private static final class WithoutPredicatesOn
-      extends ExpressionVisitors.ExpressionVisitor<Expression> {
+  private static final class WithoutPredicatesOn extends PredicateRewriter {
     private final Schema schema;
     private final boolean caseSensitive;
     private final Predicate<Types.NestedField> columns;
@@ -92,28 +90,8 @@ public final class FilterColumns {
     }
 
     @Override
-    public Expression alwaysTrue() {
-      return Expressions.alwaysTrue();
-    }
-
-    @Override
-    public Expression alwaysFalse() {
-      return Expressions.alwaysFalse();
-    }
-
-    @Override
     public Expression not(Expression result) {
       throw new IllegalStateException("Cannot drop predicates below a negation: " + result);
-    }
-
-    @Override
-    public Expression and(Expression left, Expression right) {
-      return Expressions.and(left, right);
-    }
-
-    @Override
-    public Expression or(Expression left, Expression right) {
-      return Expressions.or(left, right);
     }
 
     @Override

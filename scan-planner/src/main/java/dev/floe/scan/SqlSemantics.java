@@ -2,11 +2,10 @@ package dev.floe.scan;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.floe.reader.PredicateRewriter;
 import java.util.Set;
 import org.apache.iceberg.Schema;
-import org.apache.iceberg.expressions.BoundPredicate;
 import org.apache.iceberg.expressions.Expression;
-import org.apache.iceberg.expressions.ExpressionVisitors;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.expressions.UnboundPredicate;
 import org.apache.iceberg.types.Type;
@@ -54,11 +53,11 @@ public final class SqlSemantics {
     if (filter.op() == Expression.Operation.TRUE || filter.op() == Expression.Operation.FALSE) {
       return filter;
     }
-    return ExpressionVisitors.visit(
-        Expressions.rewriteNot(filter), new Guard(schema, caseSensitive));
+    // filters are built unbound; a bound predicate keeps its own semantics
+    return new Guard(schema, caseSensitive).rewrite(Expressions.rewriteNot(filter));
   }
 
-  private static final class Guard extends ExpressionVisitors.ExpressionVisitor<Expression> {
+  private static final class Guard extends PredicateRewriter {
     private final Schema schema;
     private final boolean caseSensitive;
 
@@ -68,33 +67,8 @@ public final class SqlSemantics {
     }
 
     @Override
-    public Expression alwaysTrue() {
-      return Expressions.alwaysTrue();
-    }
-
-    @Override
-    public Expression alwaysFalse() {
-      return Expressions.alwaysFalse();
-    }
-
-    @Override
     public Expression not(Expression result) {
       throw new IllegalStateException("Negations are pushed down first: " + result);
-    }
-
-    @Override
-    public Expression and(Expression left, Expression right) {
-      return Expressions.and(left, right);
-    }
-
-    @Override
-    public Expression or(Expression left, Expression right) {
-      return Expressions.or(left, right);
-    }
-
-    @Override
-    public <T> Expression predicate(BoundPredicate<T> pred) {
-      return pred; // filters are built unbound; a bound one keeps its own semantics
     }
 
     @Override

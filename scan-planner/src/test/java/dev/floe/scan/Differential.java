@@ -2,6 +2,7 @@ package dev.floe.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.floe.reader.PredicateRewriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Evaluator;
 import org.apache.iceberg.expressions.Expression;
-import org.apache.iceberg.expressions.ExpressionVisitors;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.expressions.Literal;
 import org.apache.iceberg.expressions.UnboundPredicate;
@@ -122,8 +122,7 @@ final class Differential {
         scanCase.filter() == null
             ? Expressions.alwaysTrue()
             : SqlSemantics.of(schema, scanCase.filter(), true);
-    Evaluator evaluator =
-        new Evaluator(schema.asStruct(), ExpressionVisitors.visit(filter, new InAsEquals()), true);
+    Evaluator evaluator = new Evaluator(schema.asStruct(), new InAsEquals().rewrite(filter), true);
     // The Evaluator works on Iceberg's internal values (dates as ints, ...), Records hold
     // java.time.
     InternalRecordWrapper internal = new InternalRecordWrapper(schema.asStruct());
@@ -147,31 +146,7 @@ final class Differential {
    * {@code equal} is false and {@code notEqual} true for a null, which is what the fix makes sets
    * do too.
    */
-  private static final class InAsEquals extends ExpressionVisitors.ExpressionVisitor<Expression> {
-    @Override
-    public Expression alwaysTrue() {
-      return Expressions.alwaysTrue();
-    }
-
-    @Override
-    public Expression alwaysFalse() {
-      return Expressions.alwaysFalse();
-    }
-
-    @Override
-    public Expression not(Expression result) {
-      return Expressions.not(result);
-    }
-
-    @Override
-    public Expression and(Expression left, Expression right) {
-      return Expressions.and(left, right);
-    }
-
-    @Override
-    public Expression or(Expression left, Expression right) {
-      return Expressions.or(left, right);
-    }
+  private static final class InAsEquals extends PredicateRewriter {
 
     @Override
     public <T> Expression predicate(UnboundPredicate<T> pred) {
