@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -29,6 +30,9 @@ import org.apache.spark.util.TaskCompletionListener;
  * <p>The batch returned by {@link #next()} is valid until the next call to {@link #hasNext()}.
  */
 final class SplitBatches implements Iterator<VectorSchemaRoot>, Closeable {
+  /** Partitions of this JVM being read: their allocators are open. */
+  private static final AtomicInteger OPEN = new AtomicInteger();
+
   private final Iterator<ScanSplit> splits;
   private final TableSource source;
   private final int batchSize;
@@ -51,6 +55,12 @@ final class SplitBatches implements Iterator<VectorSchemaRoot>, Closeable {
                 "Spark partition %d (stage %d, task attempt %d)",
                 task.partitionId(), task.stageId(), task.taskAttemptId());
     this.allocator = new RootAllocator();
+    OPEN.incrementAndGet();
+  }
+
+  /** How many partitions of this JVM have their allocator open; for tests on local Spark. */
+  static int openInThisJvm() {
+    return OPEN.get();
   }
 
   /**
@@ -137,6 +147,7 @@ final class SplitBatches implements Iterator<VectorSchemaRoot>, Closeable {
     }
     closed = true;
     loaded = false;
+    OPEN.decrementAndGet();
     RuntimeException failure = null;
     if (stream != null) {
       try {

@@ -1,5 +1,7 @@
 package dev.floe.spark;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
@@ -19,6 +21,18 @@ final class LocalSpark {
         // Rows hand out java.time values (Instant, LocalDate, LocalDateTime)
         .config("spark.sql.datetime.java8API.enabled", "true")
         .getOrCreate();
+  }
+
+  /**
+   * Every partition read in this JVM (driver and local executors alike) has closed its allocator.
+   * Waits a little: tasks of a failed job may still be ending.
+   */
+  static void assertAllocatorsClosed() throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (SplitBatches.openInThisJvm() != 0 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(SplitBatches.openInThisJvm()).as("partitions with an open allocator").isZero();
   }
 
   static JavaSparkContext context(SparkSession spark) {

@@ -3,6 +3,7 @@ package dev.floe.spark;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -23,7 +24,7 @@ record Summary(long rows, long idSum, List<Long> checksums) implements Serializa
   }
 
   static Summary empty(int columns) {
-    return new Summary(0, 0, new ArrayList<>(java.util.Collections.nCopies(columns, 0L)));
+    return new Summary(0, 0, Collections.nCopies(columns, 0L));
   }
 
   /** The summary of one batch whose first column is the {@code id}. */

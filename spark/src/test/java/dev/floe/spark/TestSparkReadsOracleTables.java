@@ -19,6 +19,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -38,6 +39,11 @@ class TestSparkReadsOracleTables {
     spark = LocalSpark.start(TestSparkReadsOracleTables.class);
   }
 
+  @AfterEach
+  void everyAllocatorClosed() throws InterruptedException {
+    LocalSpark.assertAllocatorsClosed();
+  }
+
   @AfterAll
   static void stop() {
     if (spark != null) {
@@ -51,7 +57,8 @@ class TestSparkReadsOracleTables {
         .map(name -> DynamicTest.dynamicTest(name, () -> assertOracleRows(OracleTable.load(name))));
   }
 
-  private static void assertOracleRows(OracleTable oracle) throws IOException {
+  private static void assertOracleRows(OracleTable oracle)
+      throws IOException, InterruptedException {
     Table table = oracle.table();
     Schema schema = table.schema();
     List<String> columns =
@@ -81,6 +88,7 @@ class TestSparkReadsOracleTables {
     }
     Collections.sort(rows);
     assertThat(rows).as("%s, DataFrame rows", oracle).isEqualTo(expected);
+    LocalSpark.assertAllocatorsClosed();
   }
 
   private static int rowGroups(Table table) throws IOException {

@@ -33,6 +33,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,11 @@ class TestSplitsReadOnSparkExecutors {
     Fixtures.manyFiles(
         catalog, id("one_file"), small.withRows(20_000).withRowGroupBytes(4 * 1024), 1);
     spark = LocalSpark.start(TestSplitsReadOnSparkExecutors.class);
+  }
+
+  @AfterEach
+  void everyAllocatorClosed() throws InterruptedException {
+    LocalSpark.assertAllocatorsClosed();
   }
 
   @AfterAll
@@ -114,7 +120,7 @@ class TestSplitsReadOnSparkExecutors {
   }
 
   @Test
-  void oneFileOfManyRowGroupsIsReadAsOneSplitPerRowGroup() {
+  void oneFileOfManyRowGroupsIsReadAsOneSplitPerRowGroup() throws InterruptedException {
     Table table = table("one_file");
     DataScan scan = DataScan.of(table);
     JavaRDD<ScanSplit> splits = FloeSpark.splits(LocalSpark.context(spark), scan, ONE_BYTE);
@@ -233,7 +239,8 @@ class TestSplitsReadOnSparkExecutors {
         .hasStackTraceContaining("Memory was leaked");
   }
 
-  private static void assertSummaryMatches(DataScan scan, TableSource source, long target) {
+  private static void assertSummaryMatches(DataScan scan, TableSource source, long target)
+      throws InterruptedException {
     Summary expected = javaSummary(scan);
     assertThat(expected.rows()).isPositive();
     Schema schema = outputSchema(scan);
@@ -244,9 +251,11 @@ class TestSplitsReadOnSparkExecutors {
     assertThat(actual)
         .as("%s at target %d, %d splits", scan.table().name(), target, splits.getNumPartitions())
         .isEqualTo(expected);
+    LocalSpark.assertAllocatorsClosed();
   }
 
-  private static void assertRowsMatch(DataScan scan, TableSource source, long target) {
+  private static void assertRowsMatch(DataScan scan, TableSource source, long target)
+      throws InterruptedException {
     List<String> expected = javaRows(scan);
     Dataset<Row> frame = FloeSpark.read(spark, scan, source, target);
     List<Row> collected = frame.collectAsList();
@@ -257,6 +266,7 @@ class TestSplitsReadOnSparkExecutors {
     assertThat(actual).as(description).hasSize(expected.size());
     assertThat(actual).as(description).isEqualTo(expected);
     assertThat(Summary.of(collected, frame.schema().size())).isEqualTo(javaSummary(scan));
+    LocalSpark.assertAllocatorsClosed();
   }
 
   private static Schema outputSchema(DataScan scan) {
