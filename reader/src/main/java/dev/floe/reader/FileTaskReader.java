@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.iceberg.FileScanTask;
@@ -101,7 +102,9 @@ public final class FileTaskReader implements Closeable {
           new FloeException(
               String.format(
                   "Cannot open data file of table %s: %s: %s",
-                  context.tableName(), task.file().location(), describe(e)),
+                  context.tableName(),
+                  task.file().location(),
+                  describe(e, context, parentAllocator)),
               e);
       builder.closeQuietly(error);
       throw error;
@@ -141,7 +144,10 @@ public final class FileTaskReader implements Closeable {
       throw new FloeException(
           String.format(
               "Cannot read table %s: file %s, %s: %s",
-              context.tableName(), task.file().location(), source.position(), describe(e)),
+              context.tableName(),
+              task.file().location(),
+              source.position(),
+              describe(e, context, allocator)),
           e);
     }
   }
@@ -218,6 +224,24 @@ public final class FileTaskReader implements Closeable {
               context.tableName(), task.file().location()),
           failure);
     }
+  }
+
+  /**
+   * The failure's message; for an allocator limit, with the limit and a batch size to try, since
+   * Arrow's own message names neither the scan's batch size nor which allocator's limit was hit.
+   */
+  private static String describe(Throwable e, ReadContext context, BufferAllocator allocator) {
+    if (!(e instanceof OutOfMemoryException)) {
+      return describe(e);
+    }
+    long limit = Long.MAX_VALUE;
+    for (BufferAllocator a = allocator; a != null; a = a.getParentAllocator()) {
+      limit = Math.min(limit, a.getLimit());
+    }
+    return String.format(
+        "the allocator's limit of %,d bytes is too small for batches of %,d rows (%s); read with a"
+            + " smaller batch size, e.g. %,d, or give the allocator more memory",
+        limit, context.batchSize(), describe(e), Math.max(1, context.batchSize() / 4));
   }
 
   private static String describe(Throwable e) {
