@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -51,6 +52,7 @@ public final class RecordBatchStream extends ArrowReader implements Iterable<Vec
   private boolean exhausted;
   private boolean closed;
   private boolean iteratorTaken;
+  private final AtomicBoolean reading = new AtomicBoolean();
 
   private RecordBatchStream(BufferAllocator allocator, ScanPlan plan) {
     super(allocator);
@@ -110,6 +112,21 @@ public final class RecordBatchStream extends ArrowReader implements Iterable<Vec
     if (closed) {
       throw new IllegalStateException("Cannot read from a closed RecordBatchStream");
     }
+    if (!reading.compareAndSet(false, true)) {
+      // two consumers would decode into the same reused batch
+      throw new IllegalStateException(
+          "Cannot read table "
+              + plan.context().tableName()
+              + ": another thread is reading this RecordBatchStream; a stream has one consumer");
+    }
+    try {
+      return loadNext();
+    } finally {
+      reading.set(false);
+    }
+  }
+
+  private boolean loadNext() throws IOException {
     VectorSchemaRoot root = getVectorSchemaRoot();
     if (exhausted) {
       root.setRowCount(0);
