@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BigIntVector;
@@ -20,6 +23,9 @@ import org.apache.arrow.vector.TimeMicroVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.complex.MapVector;
+import org.apache.arrow.vector.complex.StructVector;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
@@ -82,6 +88,42 @@ public final class RowView implements StructLike {
 
   private static ValueReader nonNullReader(Type type, FieldVector vector) {
     switch (type.typeId()) {
+      case STRUCT:
+        {
+          StructVector struct = (StructVector) vector;
+          List<FieldVector> children = struct.getChildrenFromFields();
+          NestedRow nested = new NestedRow(type.asStructType(), children);
+          return nested::at;
+        }
+      case LIST:
+        {
+          ListVector list = (ListVector) vector;
+          ValueReader element =
+              readerFor(type.asListType().elementType(), (FieldVector) list.getDataVector());
+          return row -> {
+            List<Object> values = new ArrayList<>();
+            for (int i = list.getElementStartIndex(row); i < list.getElementEndIndex(row); i++) {
+              values.add(element.get(i));
+            }
+            return values;
+          };
+        }
+      case MAP:
+        {
+          MapVector map = (MapVector) vector;
+          StructVector entries = (StructVector) map.getDataVector();
+          ValueReader key =
+              readerFor(type.asMapType().keyType(), (FieldVector) entries.getChildByOrdinal(0));
+          ValueReader value =
+              readerFor(type.asMapType().valueType(), (FieldVector) entries.getChildByOrdinal(1));
+          return row -> {
+            Map<Object, Object> values = new LinkedHashMap<>();
+            for (int i = map.getElementStartIndex(row); i < map.getElementEndIndex(row); i++) {
+              values.put(key.get(i), value.get(i));
+            }
+            return values;
+          };
+        }
       case BOOLEAN:
         return row -> ((BitVector) vector).get(row) != 0;
       case INTEGER:
@@ -111,6 +153,40 @@ public final class RowView implements StructLike {
         return row -> uuid((BaseFixedWidthVector) vector, row);
       default:
         throw new IllegalArgumentException("Cannot view values of type " + type);
+    }
+  }
+
+  /**
+   * A struct value: a {@link StructLike} over the children of a struct vector at one row, read
+   * lazily. It is valid while the batch it was read from is.
+   */
+  private static final class NestedRow {
+    private final ValueReader[] readers;
+
+    NestedRow(Types.StructType struct, List<FieldVector> children) {
+      this.readers = new ValueReader[children.size()];
+      for (int i = 0; i < readers.length; i++) {
+        readers[i] = readerFor(struct.fields().get(i).type(), children.get(i));
+      }
+    }
+
+    StructLike at(int row) {
+      return new StructLike() {
+        @Override
+        public int size() {
+          return readers.length;
+        }
+
+        @Override
+        public <T> T get(int pos, Class<T> javaClass) {
+          return javaClass.cast(readers[pos].get(row));
+        }
+
+        @Override
+        public <T> void set(int pos, T value) {
+          throw new UnsupportedOperationException("A struct of a RowView is read-only");
+        }
+      };
     }
   }
 

@@ -23,6 +23,7 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.mapping.NameMapping;
 import org.apache.iceberg.mapping.NameMappingParser;
 import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.types.Types;
 
 /**
@@ -135,21 +136,29 @@ final class ScanPlan {
 
     List<String> names = options.columns();
     List<MetadataColumn> metadata = new ArrayList<>();
-    List<Types.NestedField> columns = new ArrayList<>();
     List<Types.NestedField> output = new ArrayList<>();
+    List<Types.NestedField> columns;
     if (names == null) {
-      columns.addAll(schema.columns());
+      columns = new ArrayList<>(schema.columns());
       output.addAll(schema.columns());
     } else {
+      columns = selectedColumns(table, schema, names, options.caseSensitive());
+      Set<String> seen = new LinkedHashSet<>();
       for (String name : names) {
+        if (!seen.add(name)) {
+          throw new IllegalArgumentException(
+              String.format(
+                  "Invalid projection of table %s: %s selected twice", table.name(), name));
+        }
         if (isMetadataName(name)) {
           MetadataColumn column = MetadataColumn.fromName(name);
           addOnce(metadata, column, table);
           output.add(column.field());
         } else {
-          Types.NestedField column = findColumn(table, schema, name, options.caseSensitive());
-          addOnce(columns, column, table);
-          output.add(column);
+          Types.NestedField column = topLevelOf(columns, schema, name, options.caseSensitive());
+          if (!output.contains(column)) {
+            output.add(column);
+          }
         }
       }
     }
@@ -312,61 +321,99 @@ final class ScanPlan {
     return columns.isEmpty() ? scan : scan.includeColumnStats(columns);
   }
 
-  /** {@code projection} plus the top-level columns of {@code schema} the filter needs. */
+  /**
+   * {@code projection} plus the columns of {@code schema} the filter needs that it lacks: a column
+   * the projection does not have is added pruned to the fields the filter refers to.
+   *
+   * @throws UnsupportedOperationException if the filter refers to a field of a column that the
+   *     projection has pruned away (selected by nested paths that do not include it)
+   */
   static Schema withFilterColumns(
       Schema projection, Schema schema, Expression filter, boolean caseSensitive) {
     Set<Integer> referenced =
         Binder.boundReferences(schema.asStruct(), List.of(filter), caseSensitive);
-    Set<Integer> topLevel = new LinkedHashSet<>();
-    for (Types.NestedField column : schema.columns()) {
-      if (projection.findField(column.fieldId()) == null && referencesColumn(column, referenced)) {
-        topLevel.add(column.fieldId());
-      }
-    }
-    if (topLevel.isEmpty()) {
+    if (referenced.isEmpty()) {
       return projection;
     }
+    Schema needed = TypeUtil.select(schema, referenced);
     List<Types.NestedField> fields = new ArrayList<>(projection.columns());
-    for (Types.NestedField column : schema.columns()) {
-      if (topLevel.contains(column.fieldId())) {
+    for (Types.NestedField column : needed.columns()) {
+      Types.NestedField projected = projection.findField(column.fieldId());
+      if (projected == null) {
         fields.add(column);
+        continue;
+      }
+      Set<Integer> has = TypeUtil.indexById(Types.StructType.of(projected)).keySet();
+      for (int id : TypeUtil.indexById(Types.StructType.of(column)).keySet()) {
+        if (!has.contains(id)) {
+          throw new UnsupportedOperationException(
+              String.format(
+                  "Cannot filter on '%s' while selecting only part of '%s': select '%s' whole, or"
+                      + " also select '%s'",
+                  schema.findColumnName(id),
+                  column.name(),
+                  column.name(),
+                  schema.findColumnName(id)));
+        }
       }
     }
-    return new Schema(fields);
-  }
-
-  private static boolean referencesColumn(Types.NestedField column, Set<Integer> ids) {
-    if (ids.contains(column.fieldId())) {
-      return true;
-    }
-    return column.type().isNestedType()
-        && column.type().asNestedType().fields().stream().anyMatch(f -> referencesColumn(f, ids));
+    return fields.size() == projection.columns().size() ? projection : new Schema(fields);
   }
 
   private static boolean isMetadataName(String name) {
     return name.startsWith("_") && MetadataColumns.isMetadataColumn(name);
   }
 
-  private static Types.NestedField findColumn(
-      Table table, Schema schema, String name, boolean caseSensitive) {
+  /**
+   * The top-level columns that {@code names} select, in the order of their first mention: a
+   * top-level name selects the whole column, a nested path ({@code st.inner.x}) the column pruned
+   * to the named fields, as Iceberg's {@link Schema#select} prunes (several paths into one column
+   * keep all their fields, in the table's order).
+   */
+  private static List<Types.NestedField> selectedColumns(
+      Table table, Schema schema, List<String> names, boolean caseSensitive) {
+    List<String> dataNames = new ArrayList<>();
+    for (String name : names) {
+      if (isMetadataName(name)) {
+        continue;
+      }
+      Types.NestedField field =
+          caseSensitive ? schema.findField(name) : schema.caseInsensitiveFindField(name);
+      if (field == null) {
+        throw new IllegalArgumentException(
+            String.format(
+                "Cannot find column '%s' in table %s; columns are %s",
+                name,
+                table.name(),
+                schema.columns().stream()
+                    .map(Types.NestedField::name)
+                    .collect(Collectors.toList())));
+      }
+      dataNames.add(name);
+    }
+    Schema selected =
+        caseSensitive ? schema.select(dataNames) : schema.caseInsensitiveSelect(dataNames);
+    List<Types.NestedField> ordered = new ArrayList<>();
+    for (String name : dataNames) {
+      Types.NestedField top = topLevelOf(selected.columns(), schema, name, caseSensitive);
+      if (!ordered.contains(top)) {
+        ordered.add(top);
+      }
+    }
+    return ordered;
+  }
+
+  /** The column of {@code columns} that holds the field {@code name} of {@code schema}. */
+  private static Types.NestedField topLevelOf(
+      List<Types.NestedField> columns, Schema schema, String name, boolean caseSensitive) {
     Types.NestedField field =
         caseSensitive ? schema.findField(name) : schema.caseInsensitiveFindField(name);
-    if (field == null) {
-      throw new IllegalArgumentException(
-          String.format(
-              "Cannot find column '%s' in table %s; columns are %s",
-              name,
-              table.name(),
-              schema.columns().stream().map(Types.NestedField::name).collect(Collectors.toList())));
+    for (Types.NestedField column : columns) {
+      if (TypeUtil.indexById(Types.StructType.of(column)).containsKey(field.fieldId())) {
+        return column;
+      }
     }
-    if (schema.findField(field.fieldId()) != null && !schema.columns().contains(field)) {
-      throw new IllegalArgumentException(
-          String.format(
-              "Cannot select '%s' of table %s: nested fields are not supported yet; select"
-                  + " top-level primitive columns",
-              name, table.name()));
-    }
-    return field;
+    throw new IllegalStateException("Cannot find the column of " + name);
   }
 
   private static <T> void addOnce(List<T> list, T item, Table table) {
