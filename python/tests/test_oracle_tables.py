@@ -5,7 +5,6 @@ read_all() over small batches, so every batch is kept while later ones are decod
 from __future__ import annotations
 
 import json
-import re
 
 import numpy as np
 import pyarrow as pa
@@ -96,19 +95,6 @@ def test_types_table_floats_decimals_timestamps_binary_are_exact(oracle, no_leak
     assert rows.schema.field("ts").type.tz == "UTC"
     assert rows.schema.field("ts_ntz").type.tz is None
     assert str(rows.schema.field("dec_38_10").type) == "decimal128(38, 10)"
-
-
-_SIMPLE_WHERE = re.compile(r"^(\w+) (?:(IS NULL)|(<|=) (.+))$")
-
-
-def _matches(row: dict, where: str) -> bool:
-    column, is_null, operator, literal = _SIMPLE_WHERE.match(where).groups()
-    if is_null:
-        return row[column] is None
-    value = json.loads(literal.replace("'", '"'))
-    if row[column] is None:
-        return False
-    return row[column] < value if operator == "<" else row[column] == value
 
 
 def test_types_table_filters_match_spark(oracle, no_leaks):
