@@ -47,8 +47,34 @@ def _float(value, single: bool) -> str:
     return js_number(str(np.float32(value)) if single else repr(float(value)))
 
 
+def _nullable(encode):
+    return lambda v: "null" if v is None else encode(v)
+
+
 def _encoder(field: pa.Field):
     kind = field.type
+    if pa.types.is_struct(kind):
+        children = [
+            (json.dumps(kind.field(i).name, ensure_ascii=False), kind.field(i).name,
+             _nullable(_encoder(kind.field(i))))
+            for i in range(kind.num_fields)
+        ]  # fmt: skip
+        return lambda v: "{" + ",".join(key + ":" + enc(v[name]) for key, name, enc in children) + "}"
+    if pa.types.is_map(kind):
+        key_encode = _encoder(kind.key_field)
+        value_encode = _nullable(_encoder(kind.item_field))
+
+        def encode_map(entries):
+            pairs = sorted(
+                ((key_encode(k), value_encode(v)) for k, v in entries),
+                key=lambda pair: pair[0].encode("utf-8"),
+            )
+            return "[" + ",".join('{"key":' + k + ',"value":' + v + "}" for k, v in pairs) + "]"
+
+        return encode_map
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        element = _nullable(_encoder(kind.value_field))
+        return lambda v: "[" + ",".join(element(e) for e in v) + "]"
     if pa.types.is_boolean(kind):
         return lambda v: "true" if v else "false"
     if pa.types.is_integer(kind):
@@ -64,12 +90,22 @@ def _encoder(field: pa.Field):
     if pa.types.is_binary(kind) or pa.types.is_fixed_size_binary(kind):
         return lambda v: '"' + base64.b64encode(v).decode() + '"'
     if pa.types.is_date32(kind):
-        return lambda days: '"' + datetime.date.fromordinal(_EPOCH_DAY + days).isoformat() + '"'
+
+        def date(days):
+            if isinstance(days, datetime.date):  # nested values come as Python dates
+                return '"' + days.isoformat() + '"'
+            return '"' + datetime.date.fromordinal(_EPOCH_DAY + days).isoformat() + '"'
+
+        return date
     if pa.types.is_timestamp(kind):
         zone = "Z" if kind.tz else ""
         per_micro = {"us": 1, "ns": 1000}[kind.unit]
 
         def timestamp(value):
+            if isinstance(value, datetime.datetime):  # nested values come as Python datetimes
+                delta = value.replace(tzinfo=None) - _EPOCH
+                value = (delta.days * 86_400_000_000 + delta.seconds * 1_000_000
+                         + delta.microseconds) * per_micro  # fmt: skip
             micros = value // per_micro
             t = _EPOCH + datetime.timedelta(microseconds=micros)
             return (

@@ -6,6 +6,7 @@ import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.util.TransferPair;
 
 /**
  * Compacts vectors in place so that only selected rows remain, in order. Deletes are usually
@@ -39,13 +40,26 @@ public final class BatchCompactor {
       } else if (vector instanceof BaseVariableWidthVector) {
         compactVariable((BaseVariableWidthVector) vector);
       } else {
-        for (int target = 0; target < count; target++) {
-          if (selection[target] != target) {
-            vector.copyFrom(selection[target], target, vector);
-          }
-        }
+        compactNested(vector, selection, count);
       }
       vector.setValueCount(count);
+    }
+  }
+
+  /**
+   * Struct, list and map vectors: the kept rows are copied into a new vector of the same field,
+   * whose buffers then replace the vector's. In place, a list's children would be overwritten
+   * before they are read.
+   */
+  private static void compactNested(FieldVector vector, int[] selection, int count) {
+    try (FieldVector kept = vector.getField().createVector(vector.getAllocator())) {
+      TransferPair copier = vector.makeTransferPair(kept);
+      for (int target = 0; target < count; target++) {
+        copier.copyValueSafe(selection[target], target);
+      }
+      kept.setValueCount(count);
+      vector.clear();
+      kept.makeTransferPair(vector).transfer();
     }
   }
 

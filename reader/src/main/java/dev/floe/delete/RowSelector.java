@@ -14,7 +14,6 @@ import org.apache.iceberg.data.DeleteFilter;
 import org.apache.iceberg.data.DeleteLoader;
 import org.apache.iceberg.deletes.DeleteCounter;
 import org.apache.iceberg.deletes.PositionDeleteIndex;
-import org.apache.iceberg.expressions.Evaluator;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.FileIO;
@@ -39,14 +38,14 @@ public final class RowSelector {
   private final PositionDeleteIndex positionDeletes;
   private final long[] sortedPositions;
   private final Predicate<StructLike> notEqualityDeleted;
-  private final Evaluator residual;
+  private final RowEvaluator residual;
   private final Schema readSchema;
   private final DeleteCounter counter;
 
   private RowSelector(
       PositionDeleteIndex positionDeletes,
       Predicate<StructLike> notEqualityDeleted,
-      Evaluator residual,
+      RowEvaluator residual,
       Schema readSchema,
       DeleteCounter counter) {
     this.positionDeletes = positionDeletes;
@@ -86,10 +85,10 @@ public final class RowSelector {
     }
     Predicate<StructLike> notEqDeleted = filter.hasEqDeletes() ? filter.eqDeletedRowFilter() : null;
     Schema readSchema = filter.requiredSchema();
-    Evaluator evaluator =
+    RowEvaluator evaluator =
         residual == null || residual.equals(Expressions.alwaysTrue())
             ? null
-            : new Evaluator(readSchema.asStruct(), NullSafeIn.nullSafe(residual), caseSensitive);
+            : new RowEvaluator(readSchema.asStruct(), NullSafeIn.nullSafe(residual), caseSensitive);
     return new RowSelector(positions, notEqDeleted, evaluator, readSchema, counter);
   }
 

@@ -8,15 +8,20 @@ import dev.floe.arrow.BatchCompactor;
 import dev.floe.arrow.ConstantColumn;
 import dev.floe.arrow.RowView;
 import dev.floe.arrow.SharedBuffers;
+import dev.floe.arrow.VectorProjection;
 import dev.floe.delete.RowSelector;
 import java.io.Closeable;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileContent;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.expressions.Expression;
@@ -41,6 +46,7 @@ public final class FileTaskReader implements Closeable {
   private final List<FieldVector> outputVectors;
   private final List<FieldVector> dataVectors;
   private final List<FieldVector> metadataVectors;
+  private final List<Projected> projected;
   private final List<ConstantFill> constants;
   private final RowSelector selector;
   private final RowView rowView;
@@ -54,14 +60,20 @@ public final class FileTaskReader implements Closeable {
 
   private record ConstantFill(ConstantColumn column, FieldVector vector) {}
 
+  /**
+   * A selected column read wider than selected, into {@code read}, handed out in {@code output}.
+   */
+  private record Projected(FieldVector read, FieldVector output) {}
+
   private FileTaskReader(Builder builder) {
     this.context = builder.context;
     this.task = builder.task;
     this.allocator = builder.allocator;
     this.scratch = builder.scratch;
     this.outputVectors = builder.outputVectors;
-    this.dataVectors = builder.dataVectors;
+    this.dataVectors = builder.readDataVectors;
     this.metadataVectors = builder.metadataVectors;
+    this.projected = builder.projected;
     this.constants = builder.constants;
     this.selector = builder.selector;
     this.rowView = builder.rowView;
@@ -168,6 +180,7 @@ public final class FileTaskReader implements Closeable {
     }
     long firstPosition = source.firstPosition();
     if (selector.keepsAll()) {
+      project(rows);
       fillMetadata(rows, firstPosition, false);
       return rows;
     }
@@ -178,8 +191,15 @@ public final class FileTaskReader implements Closeable {
     if (kept < rows) {
       compactor.compact(dataVectors, selection, kept);
     }
+    project(kept);
     fillMetadata(kept, firstPosition, kept < rows);
     return kept;
+  }
+
+  private void project(int rows) {
+    for (Projected column : projected) {
+      VectorProjection.move(column.read(), column.output(), rows);
+    }
   }
 
   private void fillMetadata(int rows, long firstPosition, boolean compacted) {
@@ -226,6 +246,17 @@ public final class FileTaskReader implements Closeable {
     }
   }
 
+  /** The fields the task's equality deletes compare, which the file must be read with. */
+  private static Set<Integer> equalityFieldIds(FileScanTask task) {
+    Set<Integer> ids = new LinkedHashSet<>();
+    for (DeleteFile delete : task.deletes()) {
+      if (delete.content() == FileContent.EQUALITY_DELETES && delete.equalityFieldIds() != null) {
+        ids.addAll(delete.equalityFieldIds());
+      }
+    }
+    return ids;
+  }
+
   /**
    * The failure's message; for an allocator limit, with the limit and a batch size to try, since
    * Arrow's own message names neither the scan's batch size nor which allocator's limit was hit.
@@ -257,7 +288,9 @@ public final class FileTaskReader implements Closeable {
     private final List<ConstantFill> constants = new ArrayList<>();
     private BufferAllocator allocator;
     private List<FieldVector> dataVectors;
+    private List<FieldVector> readDataVectors;
     private List<FieldVector> metadataVectors;
+    private final List<Projected> projected = new ArrayList<>();
     private RowSelector selector;
     private RowView rowView;
     private BatchSource source;
@@ -278,7 +311,8 @@ public final class FileTaskReader implements Closeable {
               task.file().location(),
               task.deletes(),
               context.tableSchema(),
-              context.expectedSchema(),
+              ReadColumns.widen(
+                  context.tableSchema(), context.expectedSchema(), equalityFieldIds(task)),
               residual,
               context.caseSensitive(),
               context.io());
@@ -302,14 +336,28 @@ public final class FileTaskReader implements Closeable {
       this.source = Formats.open(context, task, residual, new Schema(fileColumns), fileVectors);
     }
 
+    /**
+     * One vector per column of {@code readSchema}: the output vector of each selected column, or a
+     * scratch vector where the column is read wider than selected (its selected part is moved to
+     * the output vector after each batch), then scratch vectors of the other columns.
+     */
     private List<FieldVector> readVectors(Schema readSchema, int dataColumns) {
-      List<FieldVector> vectors = new ArrayList<>(dataVectors);
-      for (Types.NestedField column :
-          readSchema.columns().subList(dataColumns, readSchema.columns().size())) {
+      List<FieldVector> vectors = new ArrayList<>(readSchema.columns().size());
+      List<Types.NestedField> selected = context.projection().columns();
+      for (int i = 0; i < readSchema.columns().size(); i++) {
+        Types.NestedField column = readSchema.columns().get(i);
+        if (i < dataColumns && column.type().equals(selected.get(i).type())) {
+          vectors.add(dataVectors.get(i));
+          continue;
+        }
         FieldVector vector = ArrowSchemas.toArrow(column).createVector(allocator);
         scratch.add(vector);
         vectors.add(vector);
+        if (i < dataColumns) {
+          projected.add(new Projected(vector, dataVectors.get(i)));
+        }
       }
+      this.readDataVectors = vectors.subList(0, dataColumns);
       return vectors;
     }
 

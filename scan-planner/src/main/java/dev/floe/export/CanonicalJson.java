@@ -63,6 +63,45 @@ public final class CanonicalJson {
     return schema;
   }
 
+  /**
+   * The canonical JSON text of single values of one column, e.g. of a struct, list or map cell
+   * shown as text.
+   *
+   * @throws IllegalArgumentException if the column's type has no canonical form
+   */
+  public static ColumnValues forColumn(Types.NestedField column) {
+    requireNonNull(column, "column is null");
+    return new ColumnValues(column.name(), ValueWriters.forType(column.type(), column.name()));
+  }
+
+  /** Encodes the values of one column; see {@link #forColumn}. Use one per thread. */
+  public static final class ColumnValues {
+    private final String name;
+    private final ValueWriter writer;
+    private FieldVector checked;
+
+    private ColumnValues(String name, ValueWriter writer) {
+      this.name = name;
+      this.writer = writer;
+    }
+
+    /**
+     * The value at {@code row} of {@code vector} as canonical JSON ({@code null} for null).
+     *
+     * @throws IllegalArgumentException if the vector does not hold the column's type
+     */
+    public String text(FieldVector vector, int row) {
+      requireNonNull(vector, "vector is null");
+      if (vector != checked) {
+        writer.check(vector, name);
+        checked = vector;
+      }
+      StringBuilder out = new StringBuilder(32);
+      writer.write(out, vector, row);
+      return out.toString();
+    }
+  }
+
   /** The canonical line of row {@code row}, without the trailing newline. */
   public String line(VectorSchemaRoot root, int row) {
     StringBuilder out = new StringBuilder(64 * names.length);

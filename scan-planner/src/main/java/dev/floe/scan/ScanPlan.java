@@ -3,6 +3,7 @@ package dev.floe.scan;
 import dev.floe.arrow.ArrowSchemas;
 import dev.floe.reader.FilterColumns;
 import dev.floe.reader.MetadataColumn;
+import dev.floe.reader.ReadColumns;
 import dev.floe.reader.ReadContext;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -322,42 +323,16 @@ final class ScanPlan {
   }
 
   /**
-   * {@code projection} plus the columns of {@code schema} the filter needs that it lacks: a column
-   * the projection does not have is added pruned to the fields the filter refers to.
-   *
-   * @throws UnsupportedOperationException if the filter refers to a field of a column that the
-   *     projection has pruned away (selected by nested paths that do not include it)
+   * {@code projection} widened by the fields the filter refers to ({@link ReadColumns#widen}): a
+   * column the projection lacks is added pruned to them, a column it has pruned gains them (the
+   * reader reads the wider column and hands out the selected part).
    */
   static Schema withFilterColumns(
       Schema projection, Schema schema, Expression filter, boolean caseSensitive) {
-    Set<Integer> referenced =
-        Binder.boundReferences(schema.asStruct(), List.of(filter), caseSensitive);
-    if (referenced.isEmpty()) {
-      return projection;
-    }
-    Schema needed = TypeUtil.select(schema, referenced);
-    List<Types.NestedField> fields = new ArrayList<>(projection.columns());
-    for (Types.NestedField column : needed.columns()) {
-      Types.NestedField projected = projection.findField(column.fieldId());
-      if (projected == null) {
-        fields.add(column);
-        continue;
-      }
-      Set<Integer> has = TypeUtil.indexById(Types.StructType.of(projected)).keySet();
-      for (int id : TypeUtil.indexById(Types.StructType.of(column)).keySet()) {
-        if (!has.contains(id)) {
-          throw new UnsupportedOperationException(
-              String.format(
-                  "Cannot filter on '%s' while selecting only part of '%s': select '%s' whole, or"
-                      + " also select '%s'",
-                  schema.findColumnName(id),
-                  column.name(),
-                  column.name(),
-                  schema.findColumnName(id)));
-        }
-      }
-    }
-    return fields.size() == projection.columns().size() ? projection : new Schema(fields);
+    return ReadColumns.widen(
+        schema,
+        projection,
+        Binder.boundReferences(schema.asStruct(), List.of(filter), caseSensitive));
   }
 
   private static boolean isMetadataName(String name) {

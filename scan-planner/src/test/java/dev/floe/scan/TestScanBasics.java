@@ -259,9 +259,10 @@ class TestScanBasics {
       assertThatThrownBy(() -> DataScan.of(table).select("nope").toRecordBatches(10, allocator))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("'nope'");
-      assertThatThrownBy(() -> DataScan.of(table).select("tags").toRecordBatches(10, allocator))
+      assertThatThrownBy(
+              () -> DataScan.of(table).select("tags.nope").toRecordBatches(10, allocator))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("nested");
+          .hasMessageContaining("'tags.nope'");
       assertThatThrownBy(
               () ->
                   scan.filter(Expressions.equal("qty", "not a number"))

@@ -2,6 +2,7 @@ package dev.floe.cli.export;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.floe.export.CanonicalJson;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -31,7 +32,9 @@ import org.apache.iceberg.types.Types;
  * One column's values as text, the way CSV export and {@code floe head} show them: the same forms
  * as the canonical JSON encoding (ISO dates, timestamps with six fraction digits and {@code Z} when
  * adjusted to UTC, decimals in plain notation with their scale, uuids 8-4-4-4-12, binary and fixed
- * in Base64), numbers as Java prints them (round-tripping), NaN as {@code NaN}.
+ * in Base64), numbers as Java prints them (round-tripping), NaN as {@code NaN}; structs, lists and
+ * maps as their compact canonical JSON text ({@code {"a":1,"b":[2,3]}}, maps as arrays of {@code
+ * {"key":K,"value":V}}).
  */
 public final class ValueText {
   private static final DateTimeFormatter MICROS =
@@ -58,7 +61,7 @@ public final class ValueText {
     Type.TypeID id = type.typeId();
     boolean textual =
         id == Type.TypeID.STRING || id == Type.TypeID.BINARY || id == Type.TypeID.FIXED;
-    return new ValueText(vector, format(type, vector), textual);
+    return new ValueText(vector, format(column, vector), textual);
   }
 
   /** The value at {@code row} as text, or null for null. */
@@ -93,7 +96,12 @@ public final class ValueText {
     String text(int row);
   }
 
-  private static Format format(Type type, FieldVector vector) {
+  private static Format format(Types.NestedField column, FieldVector vector) {
+    Type type = column.type();
+    if (type.isNestedType()) {
+      CanonicalJson.ColumnValues json = CanonicalJson.forColumn(column);
+      return row -> json.text(vector, row);
+    }
     switch (type.typeId()) {
       case BOOLEAN:
         return row -> ((BitVector) vector).get(row) != 0 ? "true" : "false";
