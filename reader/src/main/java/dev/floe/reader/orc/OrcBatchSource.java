@@ -99,6 +99,8 @@ public final class OrcBatchSource implements BatchSource {
     requireNonNull(columns, "columns is null");
     requireNonNull(vectors, "vectors is null");
     Set<Integer> lacking = lackedColumns(request, columns);
+    Set<Integer> prunedNested = OrcNestedDefaults.fieldsWithDefaults(columns);
+    prunedNested.retainAll(lacking);
     List<Types.NestedField> stored = new ArrayList<>();
     List<FieldVector> storedVectors = new ArrayList<>();
     List<Constant> constants = new ArrayList<>();
@@ -111,7 +113,9 @@ public final class OrcBatchSource implements BatchSource {
         storedVectors.add(vectors.get(i));
       }
     }
-    Schema read = lacking.isEmpty() ? columns : new Schema(stored);
+    Schema storedColumns = lacking.isEmpty() ? columns : new Schema(stored);
+    // Nested fields the file lacks that have a default: Iceberg's ORC reader refuses them too.
+    Schema read = OrcNestedDefaults.without(storedColumns, prunedNested);
     AtomicReference<ArrowBatchConverter> created = new AtomicReference<>();
     ORC.ReadBuilder builder =
         ORC.read(request.inputFile())
@@ -122,7 +126,8 @@ public final class OrcBatchSource implements BatchSource {
             .recordsPerBatch(Math.min(request.batchSize(), MAX_ORC_BATCH_ROWS))
             .createBatchedReaderFunc(
                 readSchema -> {
-                  ArrowBatchConverter converter = new ArrowBatchConverter(readSchema, read);
+                  ArrowBatchConverter converter =
+                      new ArrowBatchConverter(readSchema, storedColumns, prunedNested);
                   created.set(converter);
                   return converter;
                 });
@@ -136,10 +141,10 @@ public final class OrcBatchSource implements BatchSource {
   }
 
   /**
-   * The columns of {@code request.mayLack()} that the file does not store, from its footer (read
-   * only if there are such columns), resolved as Iceberg's ORC reader resolves columns: by the
-   * field ids the file carries, else through the name mapping (the table's, else the projected
-   * columns' names).
+   * The columns of {@code request.mayLack()} and the nested fields with an initial default that the
+   * file does not store, from its footer (read only if there are such columns), resolved as
+   * Iceberg's ORC reader resolves columns: by the field ids the file carries, else through the name
+   * mapping (the table's, else the projected columns' names).
    */
   private static Set<Integer> lackedColumns(FileReadRequest request, Schema columns) {
     Set<Integer> candidates = new LinkedHashSet<>();
@@ -148,6 +153,8 @@ public final class OrcBatchSource implements BatchSource {
         candidates.add(column.fieldId());
       }
     }
+    // Nested fields with a default are not in the task's metrics check; the footer tells.
+    candidates.addAll(OrcNestedDefaults.fieldsWithDefaults(columns));
     if (candidates.isEmpty()) {
       return candidates;
     }
@@ -223,13 +230,16 @@ public final class OrcBatchSource implements BatchSource {
    */
   private static final class ArrowBatchConverter implements OrcBatchReader<Integer> {
     private final List<OrcColumnConverter> converters;
-    private final boolean[] flattened;
+
+    /** Repeating primitive vectors of the current row batch, flattened until it is used up. */
+    private final List<ColumnVector> flattened = new ArrayList<>();
+
     private VectorizedRowBatch batch;
     private long batchPosition;
     private long nextBatchPosition;
     private int consumed;
 
-    ArrowBatchConverter(TypeDescription readSchema, Schema columns) {
+    ArrowBatchConverter(TypeDescription readSchema, Schema columns, Set<Integer> prunedNested) {
       this.converters = new ArrayList<>(columns.columns().size());
       List<TypeDescription> children = readSchema.getChildren();
       if (children.size() != columns.columns().size()) {
@@ -239,9 +249,8 @@ public final class OrcBatchSource implements BatchSource {
       }
       for (int i = 0; i < children.size(); i++) {
         Types.NestedField column = columns.columns().get(i);
-        converters.add(OrcColumnConverter.create(children.get(i), column));
+        converters.add(OrcColumnConverter.create(children.get(i), column, prunedNested));
       }
-      this.flattened = new boolean[converters.size()];
     }
 
     @Override
@@ -255,11 +264,7 @@ public final class OrcBatchSource implements BatchSource {
         throw new IllegalStateException("Cannot read ORC row batches with a selection vector");
       }
       for (int i = 0; i < converters.size(); i++) {
-        ColumnVector column = rowBatch.cols[i];
-        flattened[i] = column.isRepeating;
-        if (flattened[i]) {
-          column.flatten(false, null, rowBatch.size);
-        }
+        OrcNestedConverters.flattenRepeatingLeaves(rowBatch.cols[i], rowBatch.size, flattened);
       }
       this.batch = rowBatch;
       this.batchPosition = nextBatchPosition;
@@ -289,11 +294,10 @@ public final class OrcBatchSource implements BatchSource {
       }
       consumed += count;
       if (consumed == batch.size) {
-        for (int i = 0; i < converters.size(); i++) {
-          if (flattened[i]) {
-            batch.cols[i].unFlatten();
-          }
+        for (ColumnVector column : flattened) {
+          column.unFlatten();
         }
+        flattened.clear();
       }
       return count;
     }

@@ -3,6 +3,7 @@ package dev.floe.reader.orc;
 import dev.floe.arrow.Vectors;
 import java.math.BigDecimal;
 import java.nio.ByteOrder;
+import java.util.Set;
 import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.DecimalVector;
@@ -24,15 +25,18 @@ import org.apache.orc.storage.serde2.io.HiveDecimalWritable;
  * Converts one ORC {@link ColumnVector} of a row batch into an Arrow vector of the column's table
  * type, writing straight to the vector's memory. Repeating vectors and null flags are honoured; ORC
  * already applied the schema evolution that Iceberg's projection asked for (int → long and float →
- * double share ORC vector classes, decimals are read at the table's precision).
+ * double share ORC vector classes, decimals are read at the table's precision). Structs, lists and
+ * maps convert recursively ({@link OrcNestedConverters}), with these same converters for their
+ * primitive fields, elements, keys and values.
  */
 abstract class OrcColumnConverter {
   /**
    * Writes rows {@code [from, from + count)} of {@code source} into rows {@code [at, at + count)}
-   * of {@code vector}, whose capacity the caller made room for. A repeating {@code source} must
-   * have been flattened. Variable-width values are appended after row {@code at - 1}'s.
+   * of {@code vector}, whose capacity the caller made room for. A repeating primitive {@code
+   * source} must have been flattened ({@link OrcNestedConverters#flattenRepeatingLeaves}).
+   * Variable-width values and list elements are appended after row {@code at - 1}'s.
    */
-  final void convert(ColumnVector source, int from, int count, FieldVector vector, int at) {
+  void convert(ColumnVector source, int from, int count, FieldVector vector, int at) {
     long validity = vector.getValidityBuffer().memoryAddress();
     boolean[] isNull = source.noNulls ? null : source.isNull;
     if (isNull == null) {
@@ -46,15 +50,42 @@ abstract class OrcColumnConverter {
   }
 
   /**
+   * Writes nulls into rows {@code [at, at + count)} of {@code vector} (capacity made room for by
+   * the caller): the fields of a null struct whose ORC children were never read.
+   */
+  void appendNulls(FieldVector vector, int at, int count) {
+    clearBits(vector.getValidityBuffer().memoryAddress(), at, count);
+  }
+
+  static void clearBits(long address, int from, int count) {
+    for (int i = 0; i < count; i++) {
+      Vectors.setBit(address, from + i, false);
+    }
+  }
+
+  /**
    * Copies the values of rows {@code [from, from + count)} to rows {@code [at, at + count)}; rows
    * where {@code isNull} (if not null) is true may be skipped or written with any value.
    */
   abstract void copy(
       ColumnVector source, int from, int count, FieldVector vector, int at, boolean[] isNull);
 
-  static OrcColumnConverter create(TypeDescription orcType, Types.NestedField column) {
+  /**
+   * The converter of {@code column}, read from ORC as {@code orcType}.
+   *
+   * @param pruned ids of nested fields left out of the ORC projection (the file lacks them and they
+   *     have an initial default): {@code orcType} has no child for them, they are filled
+   */
+  static OrcColumnConverter create(
+      TypeDescription orcType, Types.NestedField column, Set<Integer> pruned) {
     Type type = column.type();
     switch (type.typeId()) {
+      case STRUCT:
+        return OrcNestedConverters.struct(orcType, type.asStructType(), pruned);
+      case LIST:
+        return OrcNestedConverters.list(orcType, type.asListType(), pruned);
+      case MAP:
+        return OrcNestedConverters.map(orcType, type.asMapType(), pruned);
       case BOOLEAN:
         return new Booleans();
       case INTEGER:
@@ -285,6 +316,18 @@ abstract class OrcColumnConverter {
         MemoryUtil.putInt(offsets + 4L * (at + i + 1), offset);
       }
       copyRun(runArray, runStart, runLength, data + offset - runLength);
+      target.setLastSet(at + count - 1);
+    }
+
+    @Override
+    void appendNulls(FieldVector vector, int at, int count) {
+      BaseVariableWidthVector target = (BaseVariableWidthVector) vector;
+      clearBits(target.getValidityBuffer().memoryAddress(), at, count);
+      long offsets = target.getOffsetBuffer().memoryAddress();
+      int offset = at == 0 ? 0 : MemoryUtil.getInt(offsets + 4L * at);
+      for (int i = 0; i <= count; i++) {
+        MemoryUtil.putInt(offsets + 4L * (at + i), offset);
+      }
       target.setLastSet(at + count - 1);
     }
 
