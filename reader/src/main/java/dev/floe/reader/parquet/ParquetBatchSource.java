@@ -140,7 +140,7 @@ public final class ParquetBatchSource implements BatchSource {
 
   /** Iceberg's batched-reader hook: decodes {@code numRows} rows of the current row group. */
   private static final class ArrowBatchReader implements VectorizedReader<Integer> {
-    private final List<AdaptiveDecoder> decoders = new ArrayList<>();
+    private final List<RowGroupColumn> decoders = new ArrayList<>();
     private final List<ColumnFill> fills;
     private final List<FieldVector> vectors;
     private long rowGroupStart = -1;
@@ -152,7 +152,7 @@ public final class ParquetBatchSource implements BatchSource {
       this.fills = new ArrayList<>(columns.columns().size());
       this.vectors = vectors;
       for (Types.NestedField column : columns.columns()) {
-        AdaptiveDecoder decoder = decoderFor(fileSchema, column);
+        RowGroupColumn decoder = decoderFor(fileSchema, column);
         if (decoder == null) {
           fills.add(MissingColumns.fill(column)::fill);
         } else {
@@ -163,9 +163,13 @@ public final class ParquetBatchSource implements BatchSource {
     }
 
     /** The decoder of a column, or null if the file does not have it. */
-    private static AdaptiveDecoder decoderFor(MessageType fileSchema, Types.NestedField column) {
+    private static RowGroupColumn decoderFor(MessageType fileSchema, Types.NestedField column) {
       for (org.apache.parquet.schema.Type field : fileSchema.getFields()) {
         if (field.getId() != null && field.getId().intValue() == column.fieldId()) {
+          if (!column.type().isPrimitiveType()) {
+            DremelNode root = NestedColumns.resolve(fileSchema, column, field);
+            return root == null ? null : new NestedColumn(new NestedColumnDecoder(root));
+          }
           if (!field.isPrimitive()) {
             throw new UnsupportedOperationException(
                 String.format(
@@ -205,7 +209,7 @@ public final class ParquetBatchSource implements BatchSource {
                   () -> new IllegalStateException("Cannot find the row index of a row group"));
       this.rowGroupEnd = rowGroupStart + pages.getRowCount();
       this.nextPosition = rowGroupStart;
-      for (AdaptiveDecoder decoder : decoders) {
+      for (RowGroupColumn decoder : decoders) {
         decoder.startRowGroup(pages, metadata);
       }
     }
@@ -214,11 +218,31 @@ public final class ParquetBatchSource implements BatchSource {
     public void close() {}
   }
 
+  /** One projected column's decoder, switched to each row group's column chunks in turn. */
+  private interface RowGroupColumn {
+    void startRowGroup(PageReadStore store, Map<ColumnPath, ColumnChunkMetaData> metadata);
+
+    void decode(FieldVector vector, int rows);
+  }
+
+  /** A struct, list or map column: its leaves' chunks, assembled into nested vectors. */
+  private record NestedColumn(NestedColumnDecoder decoder) implements RowGroupColumn {
+    @Override
+    public void startRowGroup(PageReadStore store, Map<ColumnPath, ColumnChunkMetaData> metadata) {
+      decoder.startRowGroup(store);
+    }
+
+    @Override
+    public void decode(FieldVector vector, int rows) {
+      decoder.decode(vector, rows);
+    }
+  }
+
   /**
    * Decodes a column with the page decoder when the row group's chunk uses only encodings it knows,
    * else value by value through parquet-mr. The choice is made per row group.
    */
-  private static final class AdaptiveDecoder {
+  private static final class AdaptiveDecoder implements RowGroupColumn {
     private final ParquetColumnDecoder valueByValue;
     private final PageDecoder pages;
     private ColumnChunkDecoder current;
@@ -228,13 +252,15 @@ public final class ParquetBatchSource implements BatchSource {
       this.pages = pages;
     }
 
-    void startRowGroup(PageReadStore store, Map<ColumnPath, ColumnChunkMetaData> metadata) {
+    @Override
+    public void startRowGroup(PageReadStore store, Map<ColumnPath, ColumnChunkMetaData> metadata) {
       ColumnChunkMetaData chunk = metadata.get(ColumnPath.get(valueByValue.descriptor().getPath()));
       this.current = pages != null && PageDecoder.supports(chunk) ? pages : valueByValue;
       current.startRowGroup(store);
     }
 
-    void decode(FieldVector vector, int rows) {
+    @Override
+    public void decode(FieldVector vector, int rows) {
       current.decode(vector, rows);
     }
   }

@@ -38,8 +38,9 @@ final class ParquetDecoders {
 
   private ParquetDecoders() {}
 
+  /** Reads the current (non-null) value of a column into one slot of a vector. */
   @FunctionalInterface
-  private interface ValueReader {
+  interface ValueReader {
     void read(ColumnReader column, FieldVector vector, int row);
   }
 
@@ -66,8 +67,14 @@ final class ParquetDecoders {
     return new Decoder(descriptor, reader(descriptor.getPrimitiveType(), type));
   }
 
+  /**
+   * The reader of one value of {@code file} into a vector of Iceberg type {@code type}; fixed-width
+   * targets are written without a capacity check.
+   *
+   * @throws UnsupportedOperationException if the file's type cannot be read as {@code type}
+   */
   @SuppressWarnings("CyclomaticComplexity")
-  private static ValueReader reader(PrimitiveType file, Type type) {
+  static ValueReader reader(PrimitiveType file, Type type) {
     PrimitiveTypeName physical = file.getPrimitiveTypeName();
     switch (type.typeId()) {
       case BOOLEAN:

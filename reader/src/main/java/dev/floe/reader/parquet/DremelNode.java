@@ -1,0 +1,247 @@
+package dev.floe.reader.parquet;
+
+import dev.floe.arrow.ConstantColumn;
+import java.util.List;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.complex.StructVector;
+import org.apache.parquet.column.page.PageReadStore;
+
+/**
+ * One node of a nested column (struct, list, map entries, leaf, or a field the file lacks) and how
+ * its Arrow vector is rebuilt from Parquet's repetition and definition levels (the Dremel
+ * assembly). A node takes its structure from the levels of one leaf below it, its first one: an
+ * entry whose definition level is below {@code slotDefinition} (a null or empty repeated ancestor)
+ * makes no slot; an entry whose repetition level is at most {@code slotRepetition} starts a new
+ * slot; the slot is non-null iff its definition level reaches {@code presentDefinition}. Every leaf
+ * under a node sees the same slots at that node's level, so any leaf would do.
+ */
+abstract class DremelNode {
+  final int slotDefinition;
+  final int slotRepetition;
+  final int presentDefinition;
+
+  DremelNode(int slotDefinition, int slotRepetition, int presentDefinition) {
+    this.slotDefinition = slotDefinition;
+    this.slotRepetition = slotRepetition;
+    this.presentDefinition = presentDefinition;
+  }
+
+  /** The leaf whose levels give this node's structure; null for a field the file lacks. */
+  abstract LeafColumn firstLeaf();
+
+  abstract void startRowGroup(PageReadStore pages);
+
+  /** Reads the levels and values of the next {@code rows} top-level rows of every leaf below. */
+  abstract void readLeaves(FieldVector vector, int rows);
+
+  /**
+   * Writes this node's validity (and offsets) for {@code slots} slots from the levels read by
+   * {@link #readLeaves}, then its children's.
+   */
+  abstract void assemble(FieldVector vector, int slots);
+
+  static IllegalStateException inconsistent(LeafColumn leaf, int found, int expected) {
+    return new IllegalStateException(
+        String.format(
+            "Invalid levels in column %s: %d slots, expected %d",
+            String.join(".", leaf.descriptor().getPath()), found, expected));
+  }
+
+  /** A primitive leaf: its values and validity were written while reading its levels. */
+  static final class Leaf extends DremelNode {
+    private final LeafColumn column;
+
+    Leaf(LeafColumn column, int slotDefinition, int slotRepetition, int presentDefinition) {
+      super(slotDefinition, slotRepetition, presentDefinition);
+      this.column = column;
+    }
+
+    @Override
+    LeafColumn firstLeaf() {
+      return column;
+    }
+
+    @Override
+    void startRowGroup(PageReadStore pages) {
+      column.startRowGroup(pages);
+    }
+
+    @Override
+    void readLeaves(FieldVector vector, int rows) {
+      column.read(vector, rows);
+    }
+
+    @Override
+    void assemble(FieldVector vector, int slots) {
+      if (column.slots != slots) {
+        throw inconsistent(column, column.slots, slots);
+      }
+    }
+  }
+
+  /** A field of a struct (or a whole subtree) the file does not have: null or its default. */
+  static final class Missing extends DremelNode {
+    private final ConstantColumn constant;
+
+    Missing(ConstantColumn constant) {
+      super(0, 0, 0);
+      this.constant = constant;
+    }
+
+    @Override
+    LeafColumn firstLeaf() {
+      return null;
+    }
+
+    @Override
+    void startRowGroup(PageReadStore pages) {}
+
+    @Override
+    void readLeaves(FieldVector vector, int rows) {}
+
+    @Override
+    void assemble(FieldVector vector, int slots) {
+      constant.fill(vector, slots);
+    }
+  }
+
+  /** A struct, also a map's non-null entries; its children in the struct's order. */
+  static final class Struct extends DremelNode {
+    private final List<DremelNode> children;
+    private final LeafColumn leaf;
+
+    Struct(
+        List<DremelNode> children, int slotDefinition, int slotRepetition, int presentDefinition) {
+      super(slotDefinition, slotRepetition, presentDefinition);
+      this.children = List.copyOf(children);
+      this.leaf =
+          children.stream()
+              .map(DremelNode::firstLeaf)
+              .filter(l -> l != null)
+              .findFirst()
+              .orElseThrow(
+                  () -> new IllegalArgumentException("Cannot read a struct without leaves"));
+    }
+
+    @Override
+    LeafColumn firstLeaf() {
+      return leaf;
+    }
+
+    @Override
+    void startRowGroup(PageReadStore pages) {
+      for (DremelNode child : children) {
+        child.startRowGroup(pages);
+      }
+    }
+
+    @Override
+    void readLeaves(FieldVector vector, int rows) {
+      StructVector struct = (StructVector) vector;
+      for (int i = 0; i < children.size(); i++) {
+        children.get(i).readLeaves((FieldVector) struct.getChildByOrdinal(i), rows);
+      }
+    }
+
+    @Override
+    void assemble(FieldVector vector, int slots) {
+      StructVector struct = (StructVector) vector;
+      int[] rep = leaf.repetition;
+      int[] def = leaf.definition;
+      int slot = 0;
+      for (int e = 0; e < leaf.entries; e++) {
+        int d = def[e];
+        if (d < slotDefinition || rep[e] > slotRepetition) {
+          continue;
+        }
+        if (d >= presentDefinition) {
+          struct.setIndexDefined(slot);
+        } else {
+          struct.setNull(slot);
+        }
+        slot++;
+      }
+      if (slot != slots) {
+        throw inconsistent(leaf, slot, slots);
+      }
+      for (int i = 0; i < children.size(); i++) {
+        children.get(i).assemble((FieldVector) struct.getChildByOrdinal(i), slots);
+      }
+    }
+  }
+
+  /**
+   * A list, or a map (a list of entries structs): offsets count the element starts (entries at the
+   * repeated field's levels) within each slot.
+   */
+  static final class Repeated extends DremelNode {
+    private final DremelNode element;
+    private final LeafColumn leaf;
+
+    Repeated(DremelNode element, int slotDefinition, int slotRepetition, int presentDefinition) {
+      super(slotDefinition, slotRepetition, presentDefinition);
+      this.element = element;
+      this.leaf = element.firstLeaf();
+    }
+
+    @Override
+    LeafColumn firstLeaf() {
+      return leaf;
+    }
+
+    @Override
+    void startRowGroup(PageReadStore pages) {
+      element.startRowGroup(pages);
+    }
+
+    @Override
+    void readLeaves(FieldVector vector, int rows) {
+      element.readLeaves(((ListVector) vector).getDataVector(), rows);
+    }
+
+    @Override
+    void assemble(FieldVector vector, int slots) {
+      ListVector list = (ListVector) vector;
+      int[] rep = leaf.repetition;
+      int[] def = leaf.definition;
+      int elementDefinition = element.slotDefinition;
+      int elementRepetition = element.slotRepetition;
+      int slot = -1;
+      boolean open = false;
+      int elements = 0;
+      int start = 0;
+      for (int e = 0; e < leaf.entries; e++) {
+        int d = def[e];
+        if (d < slotDefinition) {
+          continue;
+        }
+        int r = rep[e];
+        if (r <= slotRepetition) {
+          if (open) {
+            list.endValue(slot, elements - start);
+          }
+          slot++;
+          open = d >= presentDefinition;
+          if (open) {
+            list.startNewValue(slot);
+            start = elements;
+          } else {
+            list.setNull(slot);
+          }
+        }
+        if (d >= elementDefinition && r <= elementRepetition) {
+          elements++;
+        }
+      }
+      if (open) {
+        list.endValue(slot, elements - start);
+      }
+      if (slot + 1 != slots) {
+        throw inconsistent(leaf, slot + 1, slots);
+      }
+      list.setLastSet(slots - 1);
+      element.assemble(list.getDataVector(), elements);
+    }
+  }
+}
