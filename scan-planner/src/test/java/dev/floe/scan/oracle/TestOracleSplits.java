@@ -55,9 +55,7 @@ class TestOracleSplits {
     Oracle oracle = Oracle.load(name);
     Table table = oracle.table();
     List<String> columns =
-        table.schema().columns().stream()
-            .map(Types.NestedField::name)
-            .collect(Collectors.toList());
+        table.schema().columns().stream().map(Types.NestedField::name).collect(Collectors.toList());
     DataScan scan = DataScan.of(table).select(columns.toArray(new String[0]));
     List<ScanSplit> splits = new ArrayList<>();
     try (CloseableIterable<ScanSplit> planned = scan.planSplits(target)) {
