@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Filters have SQL's semantics whatever the file layout: the same rows from one file, from one file
  * per row and from a partitioned table, equal to a three-valued-logic reference evaluated here on
  * the full rows (a comparison with null or NaN is unknown, {@code not unknown} is unknown, only
- * true rows are returned; {@code isNaN}/{@code notNaN} as Iceberg defines them).
+ * true rows are returned; {@code isNaN}/{@code notNaN} as Iceberg defines them; floating-point
+ * numbers compared by value, so {@code -0.0 = 0.0}).
  */
 class TestSqlNullSemantics {
   private static final Schema SCHEMA =
@@ -69,8 +70,8 @@ class TestSqlNullSemantics {
       row.setField("id", id);
       row.setField("i", id % 4 == 1 ? null : random.nextInt(10));
       row.setField("l", id % 5 == 2 ? null : (long) random.nextInt(10));
-      row.setField(
-          "d", id % 6 == 3 ? null : id % 7 == 4 ? Double.NaN : (double) random.nextInt(10));
+      double d = id % 11 == 7 ? -0.0 : id % 13 == 8 ? 0.0 : (double) random.nextInt(10);
+      row.setField("d", id % 6 == 3 ? null : id % 7 == 4 ? Double.NaN : d);
       row.setField("s", id % 3 == 0 ? null : "v" + random.nextInt(10));
       row.setField("dt", id % 8 == 5 ? null : LocalDate.of(2024, 1, 1 + random.nextInt(10)));
       row.setField("dec", id % 9 == 6 ? null : BigDecimal.valueOf(random.nextInt(1000), 2));
@@ -192,6 +193,17 @@ class TestSqlNullSemantics {
     leaves.add(Expressions.notStartsWith("s", "v1"));
     leaves.add(Expressions.isNaN("d"));
     leaves.add(Expressions.notNaN("d"));
+    // SQL compares -0.0 and 0.0 as equal; Iceberg orders -0.0 first
+    for (Object zero : List.of(0.0, -0.0, 0)) {
+      leaves.add(Expressions.lessThan("d", zero));
+      leaves.add(Expressions.lessThanOrEqual("d", zero));
+      leaves.add(Expressions.greaterThan("d", zero));
+      leaves.add(Expressions.greaterThanOrEqual("d", zero));
+      leaves.add(Expressions.equal("d", zero));
+      leaves.add(Expressions.notEqual("d", zero));
+    }
+    leaves.add(Expressions.in("d", -0.0, 5.0));
+    leaves.add(Expressions.notIn("d", 0.0, 5.0));
     List<Expression> filters = new ArrayList<>(leaves);
     for (Expression leaf : leaves) {
       filters.add(Expressions.not(leaf));
@@ -363,6 +375,11 @@ class TestSqlNullSemantics {
     }
     if (value instanceof CharSequence) {
       return value.toString().compareTo(bound.toString());
+    }
+    if (value instanceof Double && bound instanceof Number) {
+      double a = (Double) value;
+      double b = ((Number) bound).doubleValue();
+      return a < b ? -1 : a > b ? 1 : 0; // by value, as SQL: -0.0 equals 0.0
     }
     return ((Comparable) value).compareTo(bound);
   }
