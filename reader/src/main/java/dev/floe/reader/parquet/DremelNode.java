@@ -1,7 +1,9 @@
 package dev.floe.reader.parquet;
 
 import dev.floe.arrow.ConstantColumn;
+import dev.floe.arrow.Vectors;
 import java.util.List;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.complex.StructVector;
@@ -147,6 +149,10 @@ abstract class DremelNode {
     @Override
     void assemble(FieldVector vector, int slots) {
       StructVector struct = (StructVector) vector;
+      if (slots > 0) {
+        struct.setNull(slots - 1); // grows the validity buffer, zeroed by the batch's reset
+      }
+      long validity = struct.getValidityBuffer().memoryAddress();
       int[] rep = leaf.repetition;
       int[] def = leaf.definition;
       int slot = 0;
@@ -155,10 +161,8 @@ abstract class DremelNode {
         if (d < slotDefinition || rep[e] > slotRepetition) {
           continue;
         }
-        if (d >= presentDefinition) {
-          struct.setIndexDefined(slot);
-        } else {
-          struct.setNull(slot);
+        if (d >= presentDefinition && slot < slots) {
+          Vectors.setBit(validity, slot, true);
         }
         slot++;
       }
@@ -203,14 +207,20 @@ abstract class DremelNode {
     @Override
     void assemble(FieldVector vector, int slots) {
       ListVector list = (ListVector) vector;
+      if (slots > 0 && list.getValueCapacity() < slots) {
+        list.startNewValue(slots - 1); // grows the validity and offset buffers
+      }
+      long validity = list.getValidityBuffer().memoryAddress();
+      if (slots > 0) {
+        Vectors.setBit(validity, slots - 1, false); // set by startNewValue
+      }
+      long offsets = list.getOffsetBuffer().memoryAddress();
       int[] rep = leaf.repetition;
       int[] def = leaf.definition;
       int elementDefinition = element.slotDefinition;
       int elementRepetition = element.slotRepetition;
       int slot = -1;
-      boolean open = false;
       int elements = 0;
-      int start = 0;
       for (int e = 0; e < leaf.entries; e++) {
         int d = def[e];
         if (d < slotDefinition) {
@@ -218,24 +228,23 @@ abstract class DremelNode {
         }
         int r = rep[e];
         if (r <= slotRepetition) {
-          if (open) {
-            list.endValue(slot, elements - start);
+          if (slot >= 0) {
+            MemoryUtil.putInt(offsets + 4L * (slot + 1), elements);
           }
           slot++;
-          open = d >= presentDefinition;
-          if (open) {
-            list.startNewValue(slot);
-            start = elements;
-          } else {
-            list.setNull(slot);
+          if (slot == slots) {
+            throw inconsistent(leaf, slot + 1, slots);
+          }
+          if (d >= presentDefinition) {
+            Vectors.setBit(validity, slot, true);
           }
         }
         if (d >= elementDefinition && r <= elementRepetition) {
           elements++;
         }
       }
-      if (open) {
-        list.endValue(slot, elements - start);
+      if (slot >= 0) {
+        MemoryUtil.putInt(offsets + 4L * (slot + 1), elements);
       }
       if (slot + 1 != slots) {
         throw inconsistent(leaf, slot + 1, slots);
