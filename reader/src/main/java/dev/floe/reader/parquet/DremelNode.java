@@ -3,11 +3,14 @@ package dev.floe.reader.parquet;
 import dev.floe.arrow.ConstantColumn;
 import dev.floe.arrow.Vectors;
 import java.util.List;
+import java.util.Map;
 import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.complex.StructVector;
 import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
 
 /**
  * One node of a nested column (struct, list, map entries, leaf, or a field the file lacks) and how
@@ -32,7 +35,7 @@ abstract class DremelNode {
   /** The leaf whose levels give this node's structure; null for a field the file lacks. */
   abstract LeafColumn firstLeaf();
 
-  abstract void startRowGroup(PageReadStore pages);
+  abstract void startRowGroup(PageReadStore pages, Map<ColumnPath, ColumnChunkMetaData> metadata);
 
   /** Reads the levels and values of the next {@code rows} top-level rows of every leaf below. */
   abstract void readLeaves(FieldVector vector, int rows);
@@ -65,8 +68,8 @@ abstract class DremelNode {
     }
 
     @Override
-    void startRowGroup(PageReadStore pages) {
-      column.startRowGroup(pages);
+    void startRowGroup(PageReadStore pages, Map<ColumnPath, ColumnChunkMetaData> metadata) {
+      column.startRowGroup(pages, metadata);
     }
 
     @Override
@@ -97,7 +100,7 @@ abstract class DremelNode {
     }
 
     @Override
-    void startRowGroup(PageReadStore pages) {}
+    void startRowGroup(PageReadStore pages, Map<ColumnPath, ColumnChunkMetaData> metadata) {}
 
     @Override
     void readLeaves(FieldVector vector, int rows) {}
@@ -132,9 +135,9 @@ abstract class DremelNode {
     }
 
     @Override
-    void startRowGroup(PageReadStore pages) {
+    void startRowGroup(PageReadStore pages, Map<ColumnPath, ColumnChunkMetaData> metadata) {
       for (DremelNode child : children) {
-        child.startRowGroup(pages);
+        child.startRowGroup(pages, metadata);
       }
     }
 
@@ -195,8 +198,8 @@ abstract class DremelNode {
     }
 
     @Override
-    void startRowGroup(PageReadStore pages) {
-      element.startRowGroup(pages);
+    void startRowGroup(PageReadStore pages, Map<ColumnPath, ColumnChunkMetaData> metadata) {
+      element.startRowGroup(pages, metadata);
     }
 
     @Override
