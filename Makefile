@@ -1,7 +1,7 @@
 # Floe build entry points. Java 17 + Maven are the only prerequisites.
 MVN ?= mvn -B -ntp
 
-.PHONY: build test demo bench bench-splits fmt clean memory-test python-env python-test python-memory-test
+.PHONY: build test demo bench bench-splits bench-nested fmt clean memory-test python-env python-test python-memory-test
 
 ## build: compile everything and produce bin/floe's classpath (no tests)
 build:
@@ -87,3 +87,11 @@ memory-test:
 	$(MVN) -pl memory-tests -am test -Dfloe.memory.full=true -Dfloe.memory.tables=$(FLOE_MEMORY_TABLES) \
 	  -Dfloe.memory.quiet=false -Dtest='dev.floe.memory.TestFullSizeBoundedMemory' \
 	  -Dsurefire.failIfNoSpecifiedTests=false
+
+## bench-nested: Floe vs IcebergGenerics on a Parquet table of nested columns (NESTED_ROWS rows)
+NESTED_ROWS ?= 1000000
+bench-nested: build
+	$(MVN) -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+	java -Xmx2g --add-opens=java.base/java.nio=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+	  -cp benchmarks/target/floe-benchmarks-0.1.0-SNAPSHOT.jar:$$(cat benchmarks/target/classpath.txt) \
+	  dev.floe.bench.NestedBenchmark $(NESTED_ROWS) $(BENCH_ROUNDS) benchmarks/target/tables

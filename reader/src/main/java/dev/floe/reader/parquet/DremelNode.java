@@ -1,11 +1,16 @@
 package dev.floe.reader.parquet;
 
 import dev.floe.arrow.ConstantColumn;
+import dev.floe.arrow.Vectors;
 import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.complex.StructVector;
 import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
 
 /**
  * One node of a nested column (struct, list, map entries, leaf, or a field the file lacks) and how
@@ -30,7 +35,7 @@ abstract class DremelNode {
   /** The leaf whose levels give this node's structure; null for a field the file lacks. */
   abstract LeafColumn firstLeaf();
 
-  abstract void startRowGroup(PageReadStore pages);
+  abstract void startRowGroup(PageReadStore pages, Map<ColumnPath, ColumnChunkMetaData> metadata);
 
   /** Reads the levels and values of the next {@code rows} top-level rows of every leaf below. */
   abstract void readLeaves(FieldVector vector, int rows);
@@ -63,8 +68,8 @@ abstract class DremelNode {
     }
 
     @Override
-    void startRowGroup(PageReadStore pages) {
-      column.startRowGroup(pages);
+    void startRowGroup(PageReadStore pages, Map<ColumnPath, ColumnChunkMetaData> metadata) {
+      column.startRowGroup(pages, metadata);
     }
 
     @Override
@@ -95,7 +100,7 @@ abstract class DremelNode {
     }
 
     @Override
-    void startRowGroup(PageReadStore pages) {}
+    void startRowGroup(PageReadStore pages, Map<ColumnPath, ColumnChunkMetaData> metadata) {}
 
     @Override
     void readLeaves(FieldVector vector, int rows) {}
@@ -130,9 +135,9 @@ abstract class DremelNode {
     }
 
     @Override
-    void startRowGroup(PageReadStore pages) {
+    void startRowGroup(PageReadStore pages, Map<ColumnPath, ColumnChunkMetaData> metadata) {
       for (DremelNode child : children) {
-        child.startRowGroup(pages);
+        child.startRowGroup(pages, metadata);
       }
     }
 
@@ -147,6 +152,10 @@ abstract class DremelNode {
     @Override
     void assemble(FieldVector vector, int slots) {
       StructVector struct = (StructVector) vector;
+      if (slots > 0) {
+        struct.setNull(slots - 1); // grows the validity buffer, zeroed by the batch's reset
+      }
+      long validity = struct.getValidityBuffer().memoryAddress();
       int[] rep = leaf.repetition;
       int[] def = leaf.definition;
       int slot = 0;
@@ -155,10 +164,8 @@ abstract class DremelNode {
         if (d < slotDefinition || rep[e] > slotRepetition) {
           continue;
         }
-        if (d >= presentDefinition) {
-          struct.setIndexDefined(slot);
-        } else {
-          struct.setNull(slot);
+        if (d >= presentDefinition && slot < slots) {
+          Vectors.setBit(validity, slot, true);
         }
         slot++;
       }
@@ -191,8 +198,8 @@ abstract class DremelNode {
     }
 
     @Override
-    void startRowGroup(PageReadStore pages) {
-      element.startRowGroup(pages);
+    void startRowGroup(PageReadStore pages, Map<ColumnPath, ColumnChunkMetaData> metadata) {
+      element.startRowGroup(pages, metadata);
     }
 
     @Override
@@ -203,14 +210,20 @@ abstract class DremelNode {
     @Override
     void assemble(FieldVector vector, int slots) {
       ListVector list = (ListVector) vector;
+      if (slots > 0 && list.getValueCapacity() < slots) {
+        list.startNewValue(slots - 1); // grows the validity and offset buffers
+      }
+      long validity = list.getValidityBuffer().memoryAddress();
+      if (slots > 0) {
+        Vectors.setBit(validity, slots - 1, false); // set by startNewValue
+      }
+      long offsets = list.getOffsetBuffer().memoryAddress();
       int[] rep = leaf.repetition;
       int[] def = leaf.definition;
       int elementDefinition = element.slotDefinition;
       int elementRepetition = element.slotRepetition;
       int slot = -1;
-      boolean open = false;
       int elements = 0;
-      int start = 0;
       for (int e = 0; e < leaf.entries; e++) {
         int d = def[e];
         if (d < slotDefinition) {
@@ -218,24 +231,23 @@ abstract class DremelNode {
         }
         int r = rep[e];
         if (r <= slotRepetition) {
-          if (open) {
-            list.endValue(slot, elements - start);
+          if (slot >= 0) {
+            MemoryUtil.putInt(offsets + 4L * (slot + 1), elements);
           }
           slot++;
-          open = d >= presentDefinition;
-          if (open) {
-            list.startNewValue(slot);
-            start = elements;
-          } else {
-            list.setNull(slot);
+          if (slot == slots) {
+            throw inconsistent(leaf, slot + 1, slots);
+          }
+          if (d >= presentDefinition) {
+            Vectors.setBit(validity, slot, true);
           }
         }
         if (d >= elementDefinition && r <= elementRepetition) {
           elements++;
         }
       }
-      if (open) {
-        list.endValue(slot, elements - start);
+      if (slot >= 0) {
+        MemoryUtil.putInt(offsets + 4L * (slot + 1), elements);
       }
       if (slot + 1 != slots) {
         throw inconsistent(leaf, slot + 1, slots);

@@ -1,6 +1,7 @@
 package dev.floe.reader.parquet;
 
 import java.util.Arrays;
+import java.util.Map;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -8,6 +9,8 @@ import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.impl.ColumnReaderImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.page.PageReader;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.io.api.PrimitiveConverter;
 
 /**
@@ -27,6 +30,8 @@ final class LeafColumn {
   private final ParquetDecoders.ValueReader values;
   private final int slotDefinition;
   private final int maxDefinition;
+  private final LeafPages pages;
+  private LeafPages currentPages;
   private ColumnReader reader;
   private long remaining;
 
@@ -39,9 +44,18 @@ final class LeafColumn {
   /** Slots written to the leaf vector by the last {@link #read}. */
   int slots;
 
-  LeafColumn(ColumnDescriptor descriptor, ParquetDecoders.ValueReader values, int slotDefinition) {
+  /**
+   * @param pages the page-at-a-time decoder of the leaf, or null if its type needs parquet-mr's
+   * @param slotDefinition the definition level from which an entry has a slot in the leaf vector
+   */
+  LeafColumn(
+      ColumnDescriptor descriptor,
+      ParquetDecoders.ValueReader values,
+      LeafPages pages,
+      int slotDefinition) {
     this.descriptor = descriptor;
     this.values = values;
+    this.pages = pages;
     this.slotDefinition = slotDefinition;
     this.maxDefinition = descriptor.getMaxDefinitionLevel();
   }
@@ -50,10 +64,22 @@ final class LeafColumn {
     return descriptor;
   }
 
-  void startRowGroup(PageReadStore pages) {
-    PageReader pageReader = pages.getPageReader(descriptor);
+  /**
+   * Switches to the leaf's chunk of a new row group: decoded page by page when {@link LeafPages}
+   * handles its type and every encoding the chunk uses, else value by value.
+   */
+  void startRowGroup(PageReadStore store, Map<ColumnPath, ColumnChunkMetaData> metadata) {
+    PageReader pageReader = store.getPageReader(descriptor);
     this.remaining = pageReader.getTotalValueCount();
-    this.reader = new ColumnReaderImpl(descriptor, pageReader, NO_CONVERTER, null);
+    ColumnChunkMetaData chunk = metadata.get(ColumnPath.get(descriptor.getPath()));
+    if (pages != null && PageDecoder.supports(chunk)) {
+      this.currentPages = pages;
+      this.reader = null;
+      pages.startRowGroup(pageReader);
+    } else {
+      this.currentPages = null;
+      this.reader = new ColumnReaderImpl(descriptor, pageReader, NO_CONVERTER, null);
+    }
   }
 
   /**
@@ -61,6 +87,10 @@ final class LeafColumn {
    * level 0) and writes their values into {@code vector}, which the caller has reset.
    */
   void read(FieldVector vector, int rows) {
+    if (currentPages != null) {
+      readPages(currentPages, vector, rows);
+      return;
+    }
     ColumnReader column = reader;
     boolean fixedWidth = vector instanceof BaseFixedWidthVector;
     int capacity = vector.getValueCapacity();
@@ -107,6 +137,59 @@ final class LeafColumn {
     this.definition = def;
     this.entries = count;
     this.slots = slot;
+    checkRows(started, rows);
+  }
+
+  private void readPages(LeafPages source, FieldVector vector, int rows) {
+    source.beginBatch(vector);
+    int[] rep = repetition;
+    int[] def = definition;
+    int count = 0;
+    int slot = 0;
+    int started = 0;
+    long left = remaining;
+    while (left > 0) {
+      if (source.pagePosition == source.pageEntries) {
+        source.readPage();
+      }
+      int position = source.pagePosition;
+      int r = source.repetition[position];
+      if (r == 0) {
+        if (started == rows) {
+          break;
+        }
+        started++;
+      }
+      int d = source.definition[position];
+      if (count == rep.length) {
+        int size = Math.max(64, count * 2);
+        rep = Arrays.copyOf(rep, size);
+        def = Arrays.copyOf(def, size);
+      }
+      rep[count] = r;
+      def[count] = d;
+      count++;
+      if (d >= slotDefinition) {
+        if (d >= maxDefinition) {
+          source.writeValue(slot);
+        } else {
+          source.writeNull(slot);
+        }
+        slot++;
+      }
+      source.pagePosition = position + 1;
+      left--;
+    }
+    source.endBatch(slot);
+    this.remaining = left;
+    this.repetition = rep;
+    this.definition = def;
+    this.entries = count;
+    this.slots = slot;
+    checkRows(started, rows);
+  }
+
+  private void checkRows(int started, int rows) {
     if (started < rows) {
       throw new IllegalStateException(
           String.format(

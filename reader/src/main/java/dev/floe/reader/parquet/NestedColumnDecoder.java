@@ -1,7 +1,10 @@
 package dev.floe.reader.parquet;
 
+import java.util.Map;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
 
 /**
  * Decodes a top-level struct, list or map column of a row group, batch by batch: each leaf's levels
@@ -16,8 +19,8 @@ final class NestedColumnDecoder {
     this.root = root;
   }
 
-  void startRowGroup(PageReadStore pages) {
-    root.startRowGroup(pages);
+  void startRowGroup(PageReadStore pages, Map<ColumnPath, ColumnChunkMetaData> metadata) {
+    root.startRowGroup(pages, metadata);
   }
 
   void decode(FieldVector vector, int rows) {

@@ -100,10 +100,12 @@ final class NestedColumns {
                   "Cannot read %s: definition level %d, expected %d",
                   descriptor, descriptor.getMaxDefinitionLevel(), present));
         }
+        PageDecoder.Target target = PageDecoder.target(descriptor, type);
         LeafColumn leaf =
             new LeafColumn(
                 descriptor,
                 ParquetDecoders.reader(descriptor.getPrimitiveType(), type),
+                target == null ? null : new LeafPages(descriptor, target),
                 at.slotDefinition());
         return new DremelNode.Leaf(leaf, at.slotDefinition(), at.slotRepetition(), present);
     }

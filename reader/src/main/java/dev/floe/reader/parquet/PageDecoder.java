@@ -29,7 +29,7 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
  * dictionary.
  */
 final class PageDecoder implements ColumnChunkDecoder {
-  private static final Set<Encoding> ENCODINGS =
+  static final Set<Encoding> ENCODINGS =
       EnumSet.of(
           Encoding.PLAIN,
           Encoding.PLAIN_DICTIONARY,
@@ -39,7 +39,7 @@ final class PageDecoder implements ColumnChunkDecoder {
           Encoding.BIT_PACKED);
 
   /** How staged values land in the vector. */
-  private enum Target {
+  enum Target {
     INT32,
     INT64,
     INT64_FROM_FLOAT_BITS,
@@ -82,8 +82,9 @@ final class PageDecoder implements ColumnChunkDecoder {
     return chunk != null && ENCODINGS.containsAll(chunk.getEncodings());
   }
 
+  /** How values of {@code descriptor} land in a vector of {@code type}; null if not handled. */
   @SuppressWarnings("CyclomaticComplexity")
-  private static Target target(ColumnDescriptor descriptor, Type type) {
+  static Target target(ColumnDescriptor descriptor, Type type) {
     PrimitiveTypeName physical = descriptor.getPrimitiveType().getPrimitiveTypeName();
     LogicalTypeAnnotation logical = descriptor.getPrimitiveType().getLogicalTypeAnnotation();
     switch (type.typeId()) {

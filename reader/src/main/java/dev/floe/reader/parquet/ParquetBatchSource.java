@@ -229,7 +229,7 @@ public final class ParquetBatchSource implements BatchSource {
   private record NestedColumn(NestedColumnDecoder decoder) implements RowGroupColumn {
     @Override
     public void startRowGroup(PageReadStore store, Map<ColumnPath, ColumnChunkMetaData> metadata) {
-      decoder.startRowGroup(store);
+      decoder.startRowGroup(store, metadata);
     }
 
     @Override
