@@ -7,9 +7,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.floe.cli.catalog.CatalogConfig;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,10 +97,7 @@ public final class FloeServer implements AutoCloseable {
       builder.headerAuthenticator(new BearerTokenAuthenticator(options.token()));
     }
     if (tls) {
-      try (InputStream cert = Files.newInputStream(options.tlsCert());
-          InputStream key = Files.newInputStream(options.tlsKey())) {
-        builder.useTls(cert, key);
-      }
+      builder.useTls(options.tlsCert().toFile(), options.tlsKey().toFile());
     }
     flight = builder.build();
     flight.start();
