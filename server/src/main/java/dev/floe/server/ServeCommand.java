@@ -138,7 +138,11 @@ public final class ServeCommand implements PluginCommand {
     }
     Thread stopper = new Thread(() -> closeQuietly(server), "floe-serve-stop");
     Runtime.getRuntime().addShutdownHook(stopper);
-    out.println("Flight listening on " + server.location().getUri());
+    // grpc:// (not Arrow Java's grpc+tcp://): the spelling every Flight client accepts
+    out.println(
+        "Flight listening on "
+            + (options.tlsCert() != null ? "grpc+tls://" : "grpc://")
+            + server.location().getUri().getRawAuthority());
     if (server.httpUrl() != null) {
       out.println("HTTP listening on " + server.httpUrl());
     }
