@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
       "Examples:",
       "  floe serve --warehouse ./warehouse",
       "  floe serve --port 0 --http-port 0       # any free ports, printed on start",
-      "  curl 'http://127.0.0.1:8080/scan?table=demo.events_parquet&filter=qty%3E5&limit=10'",
+      "  curl 'http://127.0.0.1:8080/scan?table=demo.events_parquet&filter=qty%%3E5&limit=10'",
       "  floe serve --host 0.0.0.0 --token \"$(cat token)\" --tls-cert cert.pem --tls-key key.pem"
     })
 public final class ServeCommand implements PluginCommand {
