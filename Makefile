@@ -1,7 +1,7 @@
 # Floe build entry points. Java 17 + Maven are the only prerequisites.
 MVN ?= mvn -B -ntp
 
-.PHONY: build test demo bench bench-splits bench-nested fmt clean memory-test python-env python-test python-memory-test
+.PHONY: build test demo bench bench-splits bench-nested bench-serve fmt clean memory-test python-env python-test python-memory-test
 
 ## build: compile everything and produce bin/floe's classpath (no tests)
 build:
@@ -78,6 +78,16 @@ bench-splits: build
 	java -Xmx2g --add-opens=java.base/java.nio=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
 	  -cp benchmarks/target/floe-benchmarks-0.1.0-SNAPSHOT.jar:$$(cat benchmarks/target/classpath.txt) \
 	  dev.floe.bench.SplitsBenchmark $(SPLITS_ROWS) $(BENCH_ROUNDS) benchmarks/target/tables $(BENCH_PARALLELISM) $(SPLITS_FORMAT)
+
+## bench-serve: rows/s floe serve streams to 1, 4 and 16 concurrent Flight clients on loopback, and
+## the server's peak RSS (server in a child JVM with -XmxSERVE_XMX)
+SERVE_ROWS ?= 2000000
+SERVE_XMX ?= 1g
+bench-serve: build
+	$(MVN) -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+	java -Xmx1g --add-opens=java.base/java.nio=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+	  -cp benchmarks/target/floe-benchmarks-0.1.0-SNAPSHOT.jar:$$(cat benchmarks/target/classpath.txt) \
+	  dev.floe.bench.ServeBenchmark $(SERVE_ROWS) $(BENCH_ROUNDS) benchmarks/target/tables $(SERVE_XMX)
 
 ## memory-test: full-size RSS suite, not in CI (152M-row Parquet and ORC tables, >150M rows after deletes, 4 sizes x 4 batch
 ## sizes; the first run generates ~14 GB of tables into FLOE_MEMORY_TABLES, ~1 h on 2 cores).

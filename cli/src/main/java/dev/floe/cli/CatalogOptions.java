@@ -61,7 +61,8 @@ public final class CatalogOptions {
       description = "Catalog name (default: " + CatalogConfig.DEFAULT_NAME + ").")
   String name;
 
-  CatalogConfig config() {
+  /** The catalog these options describe: the properties file, then -C, then the flags. */
+  public CatalogConfig config() {
     Map<String, String> merged = new LinkedHashMap<>(fileProperties());
     merged.putAll(properties);
     if (type != null) {
@@ -97,7 +98,7 @@ public final class CatalogOptions {
   }
 
   /** Builds the catalog; a missing embedded catalog is a usage error, not a failure. */
-  static Catalog open(CatalogConfig config) {
+  public static Catalog open(CatalogConfig config) {
     try {
       return config.open(false);
     } catch (IllegalStateException e) {

@@ -3,6 +3,7 @@ package dev.floe.cli;
 import dev.floe.cli.filter.FilterException;
 import java.io.PrintStream;
 import java.util.LinkedHashSet;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -73,6 +74,10 @@ public final class Floe {
   /** The command line with its streams and handlers, not run yet. */
   static CommandLine commandLine(CommandIo io) {
     CommandLine commandLine = new CommandLine(new Floe(io));
+    for (PluginCommand plugin : ServiceLoader.load(PluginCommand.class)) {
+      plugin.streams(io.out(), io.err());
+      commandLine.addSubcommand(plugin);
+    }
     sameVersion(commandLine, commandLine.getCommandSpec().version());
     commandLine.setOut(new java.io.PrintWriter(io.out(), true));
     commandLine.setErr(new java.io.PrintWriter(io.err(), true));

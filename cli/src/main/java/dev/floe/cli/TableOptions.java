@@ -35,6 +35,16 @@ public final class TableOptions {
               + " match wins.")
   Map<String, String> prefixes = new LinkedHashMap<>();
 
+  /** The catalog these options describe, resolved (not opened). */
+  public CatalogConfig catalogConfig() {
+    return catalog.config();
+  }
+
+  /** The {@code --rewrite-prefix} mappings, FROM → TO in order. */
+  public Map<String, String> prefixes() {
+    return Map.copyOf(prefixes);
+  }
+
   /** Opens the table, and the catalog when it comes from one; close it when done. */
   OpenTable open(String reference) {
     return open(reference, catalog::config, prefixes);
@@ -63,14 +73,41 @@ public final class TableOptions {
     }
     CatalogConfig config = catalog.get();
     Catalog opened = CatalogOptions.open(config);
+    try {
+      return new OpenTable(load(reference, opened, config, prefixes), opened);
+    } catch (RuntimeException e) {
+      closeQuietly(opened, e);
+      throw e;
+    }
+  }
+
+  /**
+   * Loads a table as {@link #open} does, from a catalog the caller keeps open (a server loads many
+   * tables from one catalog): a metadata file or table directory, or an identifier in {@code
+   * catalog}.
+   *
+   * @throws UsageException for an empty name, missing metadata or a table that does not exist
+   */
+  public static Table load(
+      String reference, Catalog catalog, CatalogConfig config, Map<String, String> prefixes) {
+    if (reference == null || reference.isBlank()) {
+      throw new UsageException("Invalid table: empty name");
+    }
+    if (TableResolver.isLocation(reference)) {
+      try {
+        return TableResolver.load(reference, prefixes);
+      } catch (NotFoundException e) {
+        throw new UsageException("Cannot find table metadata " + reference, e);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage(), e);
+      }
+    }
     TableIdentifier id = TableIdentifier.parse(reference);
     try {
-      Table table = opened.loadTable(id);
-      return new OpenTable(TableResolver.withPrefixes(table, prefixes), opened);
+      return TableResolver.withPrefixes(catalog.loadTable(id), prefixes);
     } catch (NoSuchTableException e) {
       String suggestion =
-          TableSuggestion.closest(opened, id, e).map(t -> "; did you mean " + t + "?").orElse("");
-      closeQuietly(opened, e);
+          TableSuggestion.closest(catalog, id, e).map(t -> "; did you mean " + t + "?").orElse("");
       String note = config.perNameNote();
       throw new UsageException(
           "Table does not exist: "
@@ -78,9 +115,6 @@ public final class TableOptions {
               + suggestion
               + (note == null ? " (see 'floe tables' for the tables)" : "; " + note),
           e);
-    } catch (RuntimeException e) {
-      closeQuietly(opened, e);
-      throw e;
     }
   }
 

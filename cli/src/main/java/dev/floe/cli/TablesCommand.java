@@ -25,7 +25,7 @@ import picocli.CommandLine.ParentCommand;
       "  floe tables",
       "  floe tables --uri http://localhost:8181 analytics"
     })
-final class TablesCommand implements Callable<Integer> {
+public final class TablesCommand implements Callable<Integer> {
   @ParentCommand Floe floe;
 
   @Parameters(
@@ -58,6 +58,14 @@ final class TablesCommand implements Callable<Integer> {
       }
     }
     return Floe.OK;
+  }
+
+  /** Every table of the catalog under {@code namespace} (empty: all), sorted by name. */
+  public static List<TableIdentifier> list(Catalog catalog, Namespace namespace) {
+    List<TableIdentifier> found = new ArrayList<>();
+    collect(catalog, namespace, found);
+    found.sort((a, b) -> a.toString().compareTo(b.toString()));
+    return found;
   }
 
   private static void collect(Catalog catalog, Namespace namespace, List<TableIdentifier> found) {
