@@ -36,18 +36,19 @@ import org.apache.iceberg.io.CloseableIterator;
  * <p>The unit of work is a split: a Parquet file is cut at its row groups (Iceberg's split offsets)
  * into about {@code 2 × parallelism} ranges, so one large file is read by every thread; an ORC file
  * is one unit (cutting it at stripes would cut its batches differently from a serial read, whose
- * batches span stripes). Units are started in plan order, a few more than there are threads, and
- * the consumer takes the batches of the oldest unit first. Each worker decodes its unit ahead into
- * the reorder buffer: the unit's queue of finished batches. All queues together hold at most {@code
- * maxBufferedBytes}; a worker whose batch does not fit waits, so a slow consumer stops the decoding
- * at the budget. Two exceptions keep the scan moving: the unit the consumer waits for may always
- * queue a batch when its queue is empty, and any unit may queue one when nothing is queued at all.
- * Memory is then the budget plus, per thread, one open file and one batch, plus the consumer's.
+ * batches span stripes). Each worker thread takes the next unit of the plan when it is free, so the
+ * units are started in plan order, and the consumer takes the batches of the oldest unit first.
+ * Each worker decodes its unit ahead into the reorder buffer: the unit's queue of finished batches.
+ * All queues together hold at most {@code maxBufferedBytes}; a worker whose batch does not fit
+ * waits, so a slow consumer stops the decoding at the budget. Two exceptions keep the scan moving:
+ * the unit the consumer waits for may always queue a batch when its queue is empty, and any unit
+ * may queue one when nothing is queued at all. Memory is then the budget plus, per thread, one open
+ * file and one batch, plus the consumer's.
  *
- * <p>The plan is consumed on the consumer's thread, lazily; a file is opened (and its deletes
- * loaded) on its worker thread. Each unit owns a child allocator holding its decoder state and its
- * queued batches; a batch's buffers move (Arrow transfer, no copy) into the consumer's root, and
- * the unit's allocator is closed once its last batch is taken.
+ * <p>The plan is consumed lazily by the workers, one at a time and in order; a file is opened (and
+ * its deletes loaded) on the worker that took it. Each unit owns a child allocator holding its
+ * decoder state and its queued batches; a batch's buffers move (Arrow transfer, no copy) into the
+ * consumer's root, and the unit's allocator is closed once its last batch is taken.
  */
 final class ParallelSplits implements AutoCloseable {
   private static final AtomicInteger STREAMS = new AtomicInteger();
@@ -56,8 +57,11 @@ final class ParallelSplits implements AutoCloseable {
   /** How often a waiting consumer checks for a worker that ended without a word. */
   private static final long WATCH_MILLIS = 500;
 
-  /** Units in flight (running, queued for a thread, or finished with batches left) per thread. */
-  private static final int UNITS_PER_THREAD = 3;
+  /**
+   * Most units in flight (running, or finished with batches left), besides one per thread: the
+   * budget bounds the units that hold batches, this bounds those whose rows were all deleted.
+   */
+  private static final int MAX_WAITING_UNITS = 64;
 
   /** Units a Parquet file is cut into per thread, when it has row groups enough. */
   private static final int SPLITS_PER_THREAD = 2;
@@ -68,8 +72,11 @@ final class ParallelSplits implements AutoCloseable {
   private final ExecutorService workers;
   private final long budget;
 
-  /** Guards the units' queues, {@link #window}'s order and {@link #buffered}. */
+  /** Guards the units' queues, {@link #window}, {@link #buffered} and the counters. */
   private final Object lock = new Object();
+
+  /** Held by the worker taking the next unit of the plan (before {@link #lock}). */
+  private final Object planning = new Object();
 
   /** Units in plan order; the first is the one the consumer takes batches from. */
   private final ArrayDeque<Unit> window = new ArrayDeque<>();
@@ -80,6 +87,10 @@ final class ParallelSplits implements AutoCloseable {
   private CloseableIterator<FileScanTask> taskIterator;
   private Iterator<FileScanTask> fileUnits = Collections.emptyIterator();
   private boolean planExhausted;
+  private Throwable planFailure;
+  private boolean failed;
+  private int liveWorkers;
+  private boolean started;
   private long files;
   private long bytesRead;
   private long deletedRows;
@@ -112,19 +123,18 @@ final class ParallelSplits implements AutoCloseable {
    * @throws InterruptedIOException if the consumer's thread is interrupted
    */
   int next(VectorSchemaRoot root) throws InterruptedIOException {
+    if (Thread.currentThread().isInterrupted()) {
+      throw interrupted(null);
+    }
+    start();
     while (true) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw interrupted(null);
-      }
-      startUnits();
       Unit head;
       Batch batch;
       synchronized (lock) {
-        head = window.peekFirst();
+        head = awaitHead();
         if (head == null) {
           return 0;
         }
-        awaitHead(head);
         batch = head.batches.poll();
         if (batch != null) {
           buffered -= batch.bytes;
@@ -140,15 +150,47 @@ final class ParallelSplits implements AutoCloseable {
     }
   }
 
+  private void start() {
+    if (started) {
+      return;
+    }
+    started = true;
+    this.tasks = plan.planFiles();
+    this.taskIterator = tasks.iterator();
+    for (int i = 0; i < plan.parallelism(); i++) {
+      synchronized (lock) {
+        liveWorkers += 1;
+      }
+      workers.execute(new Worker());
+    }
+  }
+
   /**
-   * Waits (holding {@link #lock}) until the head unit has a batch or is done. A worker always marks
-   * its unit done from a {@code finally}; should its thread end without that (an {@link Error} in
-   * the worker's own bookkeeping), the wait reports the unit's failure instead of hanging.
+   * Waits (holding {@link #lock}) until the head unit has a batch or is done, and returns it; null
+   * when the plan is done. A worker always marks its unit done from a {@code finally}; should its
+   * thread end without that (an {@link Error} in the worker's own bookkeeping), the wait reports
+   * the unit's failure instead of hanging.
    */
-  private void awaitHead(Unit head) throws InterruptedIOException {
+  private Unit awaitHead() throws InterruptedIOException {
     try {
-      while (head.batches.isEmpty() && !head.done) {
-        if (head.exited) {
+      while (true) {
+        Unit head = window.peekFirst();
+        if (head == null) {
+          if (planFailure != null) {
+            throw planFailure();
+          }
+          if (planExhausted) {
+            return null;
+          }
+          if (liveWorkers == 0) {
+            throw new FloeException(
+                "Cannot read table "
+                    + plan.context().tableName()
+                    + ": its reader threads ended before the plan was read");
+          }
+        } else if (!head.batches.isEmpty() || head.done) {
+          return head;
+        } else if (head.exited) {
           window.removeFirst();
           closeAllocator(head, null);
           throw new FloeException(
@@ -165,6 +207,16 @@ final class ParallelSplits implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw interrupted(e);
     }
+  }
+
+  private RuntimeException planFailure() {
+    if (planFailure instanceof RuntimeException runtime) {
+      return runtime;
+    }
+    return new FloeException(
+        String.format(
+            "Cannot plan table %s: %s", plan.context().tableName(), describe(planFailure)),
+        planFailure);
   }
 
   private InterruptedIOException interrupted(InterruptedException cause) {
@@ -224,12 +276,16 @@ final class ParallelSplits implements AutoCloseable {
 
   /** Data files opened so far. */
   long files() {
-    return files;
+    synchronized (lock) {
+      return files;
+    }
   }
 
   /** Bytes of the data file splits started so far. */
   long bytesRead() {
-    return bytesRead;
+    synchronized (lock) {
+      return bytesRead;
+    }
   }
 
   /** Rows removed by deletes in the units finished so far, plus those of units in flight. */
@@ -243,46 +299,60 @@ final class ParallelSplits implements AutoCloseable {
     return deletedRows + inFlight;
   }
 
-  /** Starts units in plan order until the window is full or the plan is done. */
-  private void startUnits() {
-    if (taskIterator == null) {
-      this.tasks = plan.planFiles();
-      this.taskIterator = tasks.iterator();
-    }
-    int limit = UNITS_PER_THREAD * plan.parallelism();
-    while (true) {
+  /**
+   * Takes the next unit of the plan for the calling worker and puts it last in the window; null
+   * once the plan is done, failed or the scan is stopped. Waits while the window is full.
+   */
+  private Unit takeUnit() throws InterruptedException {
+    synchronized (planning) {
       synchronized (lock) {
-        if (window.size() >= limit) {
-          return;
+        while (!stopped && window.size() >= MAX_WAITING_UNITS + plan.parallelism()) {
+          lock.wait(WATCH_MILLIS);
+        }
+        if (stopped || planExhausted || failed) {
+          return null;
         }
       }
-      FileScanTask task = nextUnit();
-      if (task == null) {
-        return;
+      FileScanTask task;
+      try {
+        task = nextUnit();
+      } catch (Throwable e) {
+        synchronized (lock) {
+          planFailure = e;
+          planExhausted = true;
+          lock.notifyAll();
+        }
+        return null;
       }
-      BufferAllocator unitAllocator =
-          allocator.newChildAllocator(
-              "floe-parallel-split " + task.file().location() + "@" + task.start(),
-              0,
-              allocator.getLimit());
-      Unit unit = new Unit(task, unitAllocator);
       synchronized (lock) {
+        if (task == null) {
+          planExhausted = true;
+          lock.notifyAll();
+          return null;
+        }
+        BufferAllocator unitAllocator =
+            allocator.newChildAllocator(
+                "floe-parallel-split " + task.file().location() + "@" + task.start(),
+                0,
+                allocator.getLimit());
+        Unit unit = new Unit(task, unitAllocator);
         window.addLast(unit);
+        bytesRead += task.length();
+        return unit;
       }
-      bytesRead += task.length();
-      workers.execute(unit);
     }
   }
 
-  /** The next unit of the plan, or null when the plan is done. */
+  /** The next unit of the plan, or null when the plan is done; holding {@link #planning}. */
   private FileScanTask nextUnit() {
     while (!fileUnits.hasNext()) {
-      if (planExhausted || !taskIterator.hasNext()) {
-        planExhausted = true;
+      if (!taskIterator.hasNext()) {
         return null;
       }
       FileScanTask task = taskIterator.next();
-      files += 1;
+      synchronized (lock) {
+        files += 1;
+      }
       fileUnits = units(task).iterator();
     }
     return fileUnits.next();
@@ -322,6 +392,9 @@ final class ParallelSplits implements AutoCloseable {
     }
     closed = true;
     stopped = true;
+    synchronized (lock) {
+      lock.notifyAll();
+    }
     workers.shutdownNow();
     boolean interrupted = false;
     boolean terminated = false;
@@ -439,6 +512,35 @@ final class ParallelSplits implements AutoCloseable {
         pending.addAll(vector.getChildrenFromFields());
       }
       return bytes;
+    }
+  }
+
+  /** A reader thread: reads the next unit of the plan until the plan is done or the scan stops. */
+  private final class Worker implements Runnable {
+    @Override
+    public void run() {
+      try {
+        while (!stopped) {
+          Unit unit = takeUnit();
+          if (unit == null) {
+            return;
+          }
+          unit.run();
+          if (unit.failure != null) {
+            synchronized (lock) {
+              failed = true; // the stream ends at this unit: the units after it are not needed
+            }
+            return;
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // close() stops the pool by interrupting
+      } finally {
+        synchronized (lock) {
+          liveWorkers -= 1;
+          lock.notifyAll();
+        }
+      }
     }
   }
 
