@@ -135,9 +135,7 @@ final class ScanPlan {
     Expression filter =
         SqlSemantics.of(schema, bindable(table, schema, options), options.caseSensitive());
     Expression planned = planningFilter(filter, schema, options.caseSensitive());
-    scan =
-        withColumnStats(
-            scan.filter(planned), statsColumns(schema, filter, options.caseSensitive()));
+    scan = scan.filter(planned);
 
     List<String> names = options.columns();
     List<MetadataColumn> metadata = new ArrayList<>();
@@ -167,6 +165,14 @@ final class ScanPlan {
     columns.forEach(ArrowSchemas::checkSupported);
     Schema projection = new Schema(columns);
     Schema expected = withFilterColumns(projection, schema, filter, options.caseSensitive());
+    List<String> stats = statsColumns(schema, filter, options.caseSensitive());
+    if (options.maxBatchBytes() != Long.MAX_VALUE) {
+      // the column sizes estimate the first batch's bytes (BatchRows)
+      Set<String> withSizes = new LinkedHashSet<>(stats);
+      expected.columns().forEach(column -> withSizes.add(column.name()));
+      stats = List.copyOf(withSizes);
+    }
+    scan = withColumnStats(scan, stats);
     for (Types.NestedField column : expected.columns()) {
       ArrowSchemas.checkSupported(column);
     }
