@@ -29,8 +29,9 @@ import org.apache.iceberg.io.CloseableIterable;
 
 /**
  * What splits buy on one large file: a table of ONE data file with {@value #ROW_GROUPS} row groups
- * (stripes for ORC), read as one scan (which reads a file on one thread, whatever its parallelism)
- * and as {@value #ROW_GROUPS} splits on 1 and on {@code threads} threads, each split with its own
+ * (stripes for ORC), read as one scan, as one scan with ordered {@code parallelism(threads)} (which
+ * cuts a Parquet file into splits of row groups read on {@code threads} threads, in order) and as
+ * {@value #ROW_GROUPS} splits on 1 and on {@code threads} threads, each split with its own
  * allocator, as workers would. Rounds interleave the modes; the report gives medians and the ratio.
  *
  * <p>Usage: {@code SplitsBenchmark [rows] [rounds] [cacheDir] [threads] [PARQUET|ORC]}.
@@ -60,6 +61,9 @@ public final class SplitsBenchmark {
 
     Map<String, Mode> modes = new LinkedHashMap<>();
     modes.put("one scan", () -> read(DataScan.of(table)));
+    modes.put(
+        "one scan, ordered parallelism(" + threads + ")",
+        () -> read(DataScan.of(table).parallelism(threads)));
     modes.put(splits.size() + " splits, 1 thread", () -> read(splits, table, 1));
     modes.put(
         splits.size() + " splits, " + threads + " threads", () -> read(splits, table, threads));
@@ -139,7 +143,7 @@ public final class SplitsBenchmark {
   /**
    * CPU time of the whole process: cores busy = CPU / wall, to tell a slow mode from a starved one.
    */
-  private static long processCpuNanos() {
+  static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean)
             java.lang.management.ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
@@ -150,7 +154,7 @@ public final class SplitsBenchmark {
     long[] read() throws Exception;
   }
 
-  private static long[] read(DataScan scan) {
+  static long[] read(DataScan scan) {
     try (BufferAllocator allocator = new RootAllocator();
         RecordBatchStream batches = scan.toRecordBatches(BATCH, allocator)) {
       return sum(batches);
@@ -196,7 +200,10 @@ public final class SplitsBenchmark {
     return new long[] {rows, sum};
   }
 
-  private static void report(Map<String, List<long[]>> results) {
+  /**
+   * Medians per mode (rows, id sum, wall ns, CPU ns per run) and each mode's ratio to the first.
+   */
+  static void report(Map<String, List<long[]>> results) {
     System.out.println(
         "| mode | rows | median s | min s | M rows/s (median) | cores busy (median) |");
     System.out.println("| --- | ---: | ---: | ---: | ---: | ---: |");

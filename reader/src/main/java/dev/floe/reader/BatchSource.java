@@ -15,7 +15,25 @@ public interface BatchSource extends Closeable {
    *
    * @return the number of rows decoded, 0 when the file is exhausted
    */
-  int next();
+  default int next() {
+    return next(Integer.MAX_VALUE);
+  }
+
+  /**
+   * Decodes the next batch of at most {@code maxRows} rows (and at most the batch size the source
+   * was opened with) into the read vectors.
+   *
+   * @param maxRows > 0
+   * @return the number of rows decoded, 0 when the file is exhausted
+   */
+  int next(int maxRows);
+
+  /**
+   * Whether the next batch is the first of a row group / stripe, or of the file: estimates made
+   * from earlier batches start over there, so that a file read whole and read as splits (which
+   * start at row groups) are cut into the same batches.
+   */
+  boolean atBlockStart();
 
   /**
    * The position in the file of the first row of the last batch; the batch's rows are contiguous.

@@ -55,6 +55,9 @@ public final class FileTaskReader implements Closeable {
   private final BatchSource source;
   private final ConstantColumn filePath;
   private final ConstantColumn specId;
+  private final List<FieldVector> decodedVectors;
+  private final BatchRows batchRows; // null: batches bounded by rows only
+  private final BatchCut batchCut; // null: batches bounded by rows only
   private int rowCount;
   private boolean closed;
 
@@ -81,6 +84,9 @@ public final class FileTaskReader implements Closeable {
     this.source = builder.source;
     this.filePath = ConstantColumn.of(Types.StringType.get(), task.file().location());
     this.specId = ConstantColumn.of(Types.IntegerType.get(), task.file().specId());
+    this.decodedVectors = builder.decodedVectors;
+    this.batchRows = builder.batchRows;
+    this.batchCut = builder.batchCut;
   }
 
   /**
@@ -138,12 +144,26 @@ public final class FileTaskReader implements Closeable {
         for (FieldVector vector : outputVectors) {
           SharedBuffers.releaseIfHeldElsewhere(vector); // a consumer kept the last batch
         }
-        int rows = source.next();
-        if (rows == 0) {
-          rowCount = 0;
-          return false;
+        int rows;
+        long firstPosition;
+        if (batchCut != null && batchCut.holdsRows()) {
+          firstPosition = batchCut.heldFirstPosition();
+          rows = batchCut.restore(decodedVectors);
+        } else {
+          rows = source.next(batchRows == null ? Integer.MAX_VALUE : batchRows.maxRows(source));
+          if (rows == 0) {
+            rowCount = 0;
+            return false;
+          }
+          firstPosition = source.firstPosition();
+          if (batchRows != null) {
+            batchRows.observe(rows, decodedVectors);
+          }
         }
-        int kept = process(rows);
+        if (batchCut != null) {
+          rows = batchCut.cut(decodedVectors, rows, firstPosition);
+        }
+        int kept = process(rows, firstPosition);
         if (kept > 0) {
           rowCount = kept;
           return true;
@@ -174,11 +194,10 @@ public final class FileTaskReader implements Closeable {
     return selector.deletedRows();
   }
 
-  private int process(int rows) {
+  private int process(int rows, long firstPosition) {
     for (ConstantFill constant : constants) {
       constant.column().fill(constant.vector(), rows);
     }
-    long firstPosition = source.firstPosition();
     if (selector.keepsAll()) {
       project(rows);
       fillMetadata(rows, firstPosition, false);
@@ -233,6 +252,9 @@ public final class FileTaskReader implements Closeable {
     closed = true;
     RuntimeException failure = null;
     failure = Closing.run(failure, source::close);
+    if (batchCut != null) {
+      failure = Closing.run(failure, batchCut::close);
+    }
     for (FieldVector vector : scratch) {
       failure = Closing.run(failure, vector::close);
     }
@@ -293,6 +315,9 @@ public final class FileTaskReader implements Closeable {
     private final List<Projected> projected = new ArrayList<>();
     private RowSelector selector;
     private RowView rowView;
+    private List<FieldVector> decodedVectors;
+    private BatchRows batchRows;
+    private BatchCut batchCut;
     private BatchSource source;
 
     Builder(ReadContext context, FileScanTask task, List<FieldVector> outputVectors) {
@@ -318,6 +343,7 @@ public final class FileTaskReader implements Closeable {
               context.io());
       Schema readSchema = selector.readSchema();
       List<FieldVector> readVectors = readVectors(readSchema, dataColumns);
+      this.batchRows = BatchRows.of(context, task.file(), readSchema);
       this.rowView = new RowView(readSchema.asStruct(), readVectors);
       Map<Integer, ?> partitionValues = PartitionUtil.constantsMap(task);
       List<Types.NestedField> fileColumns = new ArrayList<>();
@@ -332,6 +358,11 @@ public final class FileTaskReader implements Closeable {
           fileColumns.add(column);
           fileVectors.add(readVectors.get(i));
         }
+      }
+      this.decodedVectors = fileVectors;
+      if (batchRows != null) {
+        this.batchCut =
+            new BatchCut(allocator, context.maxBatchBytes(), batchRows.metadataPerRow());
       }
       this.source = Formats.open(context, task, residual, new Schema(fileColumns), fileVectors);
     }
@@ -365,6 +396,9 @@ public final class FileTaskReader implements Closeable {
       RuntimeException failure = null;
       if (source != null) {
         failure = Closing.run(failure, source::close);
+      }
+      if (batchCut != null) {
+        failure = Closing.run(failure, batchCut::close);
       }
       for (FieldVector vector : scratch) {
         failure = Closing.run(failure, vector::close);

@@ -30,6 +30,8 @@ import org.apache.iceberg.types.Types;
  * @param nameMapping for files written without field ids; may be null
  * @param rowFilter the scan's whole filter, from which each file's residual is computed (Iceberg
  *     may have planned the tasks with a weaker one); null to take each task's own residual
+ * @param maxBatchBytes bytes a batch's buffers may take before the batch's row count shrinks below
+ *     {@code batchSize}; {@link Long#MAX_VALUE} for batches bounded by rows only
  */
 public record ReadContext(
     String tableName,
@@ -41,7 +43,8 @@ public record ReadContext(
     int batchSize,
     FileIO io,
     NameMapping nameMapping,
-    Expression rowFilter) {
+    Expression rowFilter,
+    long maxBatchBytes) {
   public ReadContext {
     requireNonNull(tableName, "tableName is null");
     requireNonNull(tableSchema, "tableSchema is null");
@@ -52,6 +55,41 @@ public record ReadContext(
     if (batchSize <= 0) {
       throw new IllegalArgumentException("Invalid batch size: " + batchSize + ", expected > 0");
     }
+    if (maxBatchBytes <= 0) {
+      throw new IllegalArgumentException(
+          "Invalid maxBatchBytes: " + maxBatchBytes + ", expected > 0 bytes");
+    }
+  }
+
+  /** A context whose batches are bounded by rows only. */
+  public ReadContext(
+      String tableName,
+      Schema tableSchema,
+      Schema projection,
+      Schema expectedSchema,
+      List<MetadataColumn> metadataColumns,
+      boolean caseSensitive,
+      int batchSize,
+      FileIO io,
+      NameMapping nameMapping,
+      Expression rowFilter) {
+    this(
+        tableName,
+        tableSchema,
+        projection,
+        expectedSchema,
+        metadataColumns,
+        caseSensitive,
+        batchSize,
+        io,
+        nameMapping,
+        rowFilter,
+        Long.MAX_VALUE);
+  }
+
+  /** Whether batches are also bounded by {@link #maxBatchBytes}. */
+  public boolean boundsBatchBytes() {
+    return maxBatchBytes != Long.MAX_VALUE;
   }
 
   /**

@@ -107,22 +107,55 @@ public final class DataScan {
   }
 
   /**
-   * Reads up to {@code files} data files at once, each on its own thread (opening the file and
-   * loading its deletes included). Each batch still holds rows of one file, and a file's batches
-   * come in position order, but batches of different files interleave in the order they are
-   * finished. Memory grows with it: each file being read holds its row group or stripe, its deletes
-   * and up to two batches. The default, 1, reads one file after another on the caller's thread.
+   * Reads up to {@code splits} pieces of the scan at once, each on its own thread, and still
+   * returns exactly the rows and batches a serial read returns, in the same order: plan order, then
+   * position order within a file. The unit of work is a split of a data file (a range of its row
+   * groups / stripes), so one large file is also read by several threads. Workers decode ahead of
+   * the consumer into a reorder buffer of at most {@link #maxBufferedBytes(long) maxBufferedBytes};
+   * a worker waits when it is full, so a slow consumer stops the decoding there. Memory is then
+   * about the budget, plus one batch and one open file per thread. The default, 1, reads one file
+   * after another on the caller's thread.
    *
-   * @param files 1 to {@value ScanPlan#MAX_PARALLELISM}
-   * @throws IllegalArgumentException if {@code files} is out of range
+   * <p>Opening a file and loading its deletes happen on the worker; each split of a file opens the
+   * file and loads the deletes that apply to it again.
+   *
+   * @param splits 1 to {@value ScanPlan#MAX_PARALLELISM}
+   * @throws IllegalArgumentException if {@code splits} is out of range
    */
-  public DataScan parallelism(int files) {
-    if (files < 1 || files > ScanPlan.MAX_PARALLELISM) {
-      throw new IllegalArgumentException(
-          String.format(
-              "Invalid parallelism: %d, expected 1 to %d files", files, ScanPlan.MAX_PARALLELISM));
-    }
-    return new DataScan(table, options.withParallelism(files));
+  public DataScan parallelism(int splits) {
+    ScanPlan.checkParallelism(splits);
+    return new DataScan(table, options.withParallelism(splits));
+  }
+
+  /**
+   * Bytes of decoded batches that the workers of a {@link #parallelism(int) parallel} scan may hold
+   * ahead of the consumer, waiting for their turn (default {@value
+   * ScanOptions#DEFAULT_MAX_BUFFERED_BYTES} bytes, 64 MiB). The worker reading the split the
+   * consumer waits for may always hand over one batch, so a budget smaller than a batch still makes
+   * progress, one batch at a time. No effect at parallelism 1, which decodes nothing ahead.
+   *
+   * @param bytes > 0
+   * @throws IllegalArgumentException if {@code bytes} is 0 or less
+   */
+  public DataScan maxBufferedBytes(long bytes) {
+    ScanPlan.checkMaxBufferedBytes(bytes);
+    return new DataScan(table, options.withMaxBufferedBytes(bytes));
+  }
+
+  /**
+   * Caps the bytes of a batch's buffers: the rows of a batch shrink (below the batch size given to
+   * {@link #toRecordBatches}) so that its Arrow buffers stay under {@code bytes}. Each file starts
+   * from an estimate per column made from the file's column sizes in the manifest and refines it
+   * from the batches it has decoded; for tables with wide strings this keeps batches from growing
+   * to gigabytes. The batch size stays the upper bound on rows, and a row larger than the budget
+   * still comes, alone in its batch. Without it (the default) batches are bounded by rows only.
+   *
+   * @param bytes > 0
+   * @throws IllegalArgumentException if {@code bytes} is 0 or less
+   */
+  public DataScan maxBatchBytes(long bytes) {
+    ScanPlan.checkMaxBatchBytes(bytes);
+    return new DataScan(table, options.withMaxBatchBytes(bytes));
   }
 
   /**

@@ -30,10 +30,12 @@ import org.apache.iceberg.io.CloseableIterator;
  * <p>Memory: the stream allocates from its own child of the caller's allocator. At any time it
  * holds the reused batch, one open data file (one Parquet row group's projected column chunks or
  * one ORC stripe's projected streams) and that file's deletes; never the plan of the whole table.
- * With {@link DataScan#parallelism(int) parallelism} n, up to n files are open at once on worker
- * threads, each with its own decoder state, deletes and batches in flight. {@link #close()} at any
- * point stops the work and releases every buffer and file handle; it is idempotent. Not thread
- * safe: one consumer thread calls it (worker threads, if any, are internal).
+ * With {@link DataScan#parallelism(int) parallelism} n, up to n splits are open at once on worker
+ * threads, each with its own decoder state and deletes, plus the batches decoded ahead (at most
+ * {@link DataScan#maxBufferedBytes(long) maxBufferedBytes}, and one batch per thread); the batches
+ * still come in the serial order. {@link #close()} at any point stops the work and releases every
+ * buffer and file handle; it is idempotent. Not thread safe: one consumer thread calls it (worker
+ * threads, if any, are internal).
  */
 public final class RecordBatchStream extends ArrowReader implements Iterable<VectorSchemaRoot> {
   private final ScanPlan plan;
@@ -42,7 +44,7 @@ public final class RecordBatchStream extends ArrowReader implements Iterable<Vec
   private CloseableIterable<FileScanTask> tasks;
   private CloseableIterator<FileScanTask> taskIterator;
   private FileTaskReader current;
-  private ParallelFiles parallel;
+  private ParallelSplits parallel;
   private long remaining;
   private long rows;
   private long batches;
@@ -134,7 +136,7 @@ public final class RecordBatchStream extends ArrowReader implements Iterable<Vec
     }
     try {
       if (plan.parallelism() > 1) {
-        if (remaining > 0 && loadFromParallelFiles(root)) {
+        if (remaining > 0 && loadFromParallelSplits(root)) {
           return true;
         }
       } else {
@@ -160,9 +162,9 @@ public final class RecordBatchStream extends ArrowReader implements Iterable<Vec
     return false;
   }
 
-  private boolean loadFromParallelFiles(VectorSchemaRoot root) throws IOException {
+  private boolean loadFromParallelSplits(VectorSchemaRoot root) throws IOException {
     if (parallel == null) {
-      this.parallel = new ParallelFiles(plan, arrowSchema, allocator);
+      this.parallel = new ParallelSplits(plan, arrowSchema, allocator);
     }
     int count = parallel.next(root);
     if (count == 0) {

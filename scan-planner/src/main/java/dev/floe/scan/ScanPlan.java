@@ -35,13 +35,14 @@ final class ScanPlan {
   /** Largest batch accepted: Arrow's 32-bit offsets and sane memory use both end near here. */
   static final int MAX_BATCH_SIZE = 1 << 24;
 
-  /** Most data files read at once. */
+  /** Most splits read at once. */
   static final int MAX_PARALLELISM = 256;
 
   private final TableScan scan;
   private final ReadContext context;
   private final long limit;
   private final int parallelism;
+  private final long maxBufferedBytes;
   private final List<Types.NestedField> outputColumns;
 
   /** For each vector a file reader fills (data columns, then metadata), its output position. */
@@ -54,12 +55,14 @@ final class ScanPlan {
       ReadContext context,
       long limit,
       int parallelism,
+      long maxBufferedBytes,
       List<Types.NestedField> outputColumns,
       List<FileScanTask> givenTasks) {
     this.scan = scan;
     this.context = context;
     this.limit = limit;
     this.parallelism = parallelism;
+    this.maxBufferedBytes = maxBufferedBytes;
     this.outputColumns = List.copyOf(outputColumns);
     this.outputPositions = outputPositions(context, this.outputColumns);
     this.givenTasks = givenTasks;
@@ -80,7 +83,13 @@ final class ScanPlan {
               context.batchSize(), MAX_BATCH_SIZE));
     }
     return new ScanPlan(
-        null, context, -1, 1, outputColumns(context, outputNames), List.copyOf(tasks));
+        null,
+        context,
+        -1,
+        1,
+        ScanOptions.DEFAULT_MAX_BUFFERED_BYTES,
+        outputColumns(context, outputNames),
+        List.copyOf(tasks));
   }
 
   /** The columns of {@code context} in the order of {@code names} (null: data, then metadata). */
@@ -120,20 +129,15 @@ final class ScanPlan {
           String.format(
               "Invalid batch size: %d, expected 1 to %d rows", batchSize, MAX_BATCH_SIZE));
     }
-    if (options.parallelism() < 1 || options.parallelism() > MAX_PARALLELISM) {
-      throw new IllegalArgumentException(
-          String.format(
-              "Invalid parallelism: %d, expected 1 to %d files",
-              options.parallelism(), MAX_PARALLELISM));
-    }
+    checkParallelism(options.parallelism());
+    checkMaxBufferedBytes(options.maxBufferedBytes());
+    checkMaxBatchBytes(options.maxBatchBytes());
     TableScan scan = snapshotScan(table, options).caseSensitive(options.caseSensitive());
     Schema schema = scan.schema();
     Expression filter =
         SqlSemantics.of(schema, bindable(table, schema, options), options.caseSensitive());
     Expression planned = planningFilter(filter, schema, options.caseSensitive());
-    scan =
-        withColumnStats(
-            scan.filter(planned), statsColumns(schema, filter, options.caseSensitive()));
+    scan = scan.filter(planned);
 
     List<String> names = options.columns();
     List<MetadataColumn> metadata = new ArrayList<>();
@@ -171,6 +175,14 @@ final class ScanPlan {
     columns.forEach(ArrowSchemas::checkSupported);
     Schema projection = new Schema(columns);
     Schema expected = withFilterColumns(projection, schema, filter, options.caseSensitive());
+    List<String> stats = statsColumns(schema, filter, options.caseSensitive());
+    if (options.maxBatchBytes() != Long.MAX_VALUE) {
+      // the column sizes estimate the first batch's bytes (BatchRows)
+      Set<String> withSizes = new LinkedHashSet<>(stats);
+      expected.columns().forEach(column -> withSizes.add(column.name()));
+      stats = List.copyOf(withSizes);
+    }
+    scan = withColumnStats(scan, stats);
     for (Types.NestedField column : expected.columns()) {
       ArrowSchemas.checkSupported(column);
     }
@@ -185,8 +197,38 @@ final class ScanPlan {
             batchSize,
             table.io(),
             nameMapping(table),
-            filter);
-    return new ScanPlan(scan, context, options.limit(), options.parallelism(), output, null);
+            filter,
+            options.maxBatchBytes());
+    return new ScanPlan(
+        scan,
+        context,
+        options.limit(),
+        options.parallelism(),
+        options.maxBufferedBytes(),
+        output,
+        null);
+  }
+
+  static void checkParallelism(int parallelism) {
+    if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Invalid parallelism: %d, expected 1 to %d threads", parallelism, MAX_PARALLELISM));
+    }
+  }
+
+  static void checkMaxBufferedBytes(long bytes) {
+    if (bytes <= 0) {
+      throw new IllegalArgumentException(
+          "Invalid maxBufferedBytes: " + bytes + ", expected > 0 bytes");
+    }
+  }
+
+  static void checkMaxBatchBytes(long bytes) {
+    if (bytes <= 0) {
+      throw new IllegalArgumentException(
+          "Invalid maxBatchBytes: " + bytes + ", expected > 0 bytes");
+    }
   }
 
   private static int[] outputPositions(ReadContext context, List<Types.NestedField> output) {
@@ -210,9 +252,14 @@ final class ScanPlan {
     return limit;
   }
 
-  /** Data files read at once. */
+  /** Splits read at once. */
   int parallelism() {
     return parallelism;
+  }
+
+  /** Bytes of decoded batches parallel workers may hold ahead of the consumer. */
+  long maxBufferedBytes() {
+    return maxBufferedBytes;
   }
 
   /**

@@ -171,7 +171,8 @@ public final class OrcBatchSource implements BatchSource {
    * (ORC skipped row groups or stripes in between), which then starts the next call.
    */
   @Override
-  public int next() {
+  public int next(int maxRows) {
+    int batchRows = Math.min(this.batchRows, maxRows);
     for (FieldVector vector : vectors) {
       Vectors.prepare(vector, batchRows);
     }
@@ -199,6 +200,12 @@ public final class OrcBatchSource implements BatchSource {
       constant.column().fill(constant.vector(), filled);
     }
     return filled;
+  }
+
+  /** ORC's stripes are not visible through Iceberg's reader: only the file's start is known. */
+  @Override
+  public boolean atBlockStart() {
+    return converter.batch == null;
   }
 
   @Override

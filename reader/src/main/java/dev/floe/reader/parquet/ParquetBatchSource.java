@@ -106,12 +106,26 @@ public final class ParquetBatchSource implements BatchSource {
         hadoop.getPath(), hadoop.getLength(), hadoop.getFileSystem(), conf);
   }
 
+  /**
+   * Iceberg's reader hands out batches of the batch size (fewer at a row group's end) and counts
+   * them read at once; the rows of such a batch are decoded here, in one or (under {@code maxRows})
+   * several calls, before the next one is asked for, so a batch still never spans row groups.
+   */
   @Override
-  public int next() {
-    if (!iterator.hasNext()) {
-      return 0;
+  public int next(int maxRows) {
+    if (reader.pending == 0) {
+      if (!iterator.hasNext()) {
+        return 0;
+      }
+      iterator.next();
     }
-    return iterator.next();
+    return reader.decode(maxRows);
+  }
+
+  @Override
+  public boolean atBlockStart() {
+    return reader.rowGroupStart < 0
+        || (reader.pending == 0 && reader.nextPosition >= reader.rowGroupEnd);
   }
 
   @Override
@@ -147,6 +161,9 @@ public final class ParquetBatchSource implements BatchSource {
     private long rowGroupEnd = -1;
     private long firstPosition;
     private long nextPosition;
+
+    /** Rows of Iceberg's current batch not decoded yet. */
+    private int pending;
 
     ArrowBatchReader(MessageType fileSchema, Schema columns, List<FieldVector> vectors) {
       this.fills = new ArrayList<>(columns.columns().size());
@@ -186,14 +203,23 @@ public final class ParquetBatchSource implements BatchSource {
       return null;
     }
 
+    /** Takes Iceberg's next batch of {@code numRows} rows, decoded by {@link #decode}. */
     @Override
     public Integer read(Integer reuse, int numRows) {
+      this.pending = numRows;
+      return numRows;
+    }
+
+    /** Decodes up to {@code maxRows} of the pending rows. */
+    int decode(int maxRows) {
+      int rows = Math.min(pending, maxRows);
       for (int i = 0; i < fills.size(); i++) {
-        fills.get(i).fill(vectors.get(i), numRows);
+        fills.get(i).fill(vectors.get(i), rows);
       }
       this.firstPosition = nextPosition;
-      this.nextPosition += numRows;
-      return numRows;
+      this.nextPosition += rows;
+      this.pending -= rows;
+      return rows;
     }
 
     @Override
