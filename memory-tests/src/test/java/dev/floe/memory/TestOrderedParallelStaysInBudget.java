@@ -16,8 +16,14 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @ExtendWith(CiSuite.class)
 final class TestOrderedParallelStaysInBudget {
-  /** What an open file adds on the heap and in buffers: a 4 MiB row group and its decoders. */
-  private static final long OPEN_FILE_BYTES = 16 * CiSuite.MIB;
+  /**
+   * What one more open file may add to the RSS: its 4 MiB row group / stripe and decoders (on the
+   * pre-touched heap), its worker's stack and native codec buffers, and the allocator's pooled
+   * chunks. Measured on the CI-sized tables (2026-12-02): ordered parallelism(4) peaked at 443 MB
+   * (Parquet) and 382 MB (ORC) where the serial stream's RSS budget is 327 MB, with 80 MB of Arrow
+   * memory at its peak.
+   */
+  private static final long OPEN_FILE_BYTES = 24 * CiSuite.MIB;
 
   /** A 10K-row batch of the table, with room (the streaming test's Arrow bound). */
   private static final long BATCH_BYTES = 8 * CiSuite.MIB;
