@@ -24,7 +24,8 @@ import org.apache.iceberg.io.CloseableIterable;
  * 10,000. Rounds interleave the modes; the report gives medians, cores busy and the ratio. The
  * one-file case is {@link SplitsBenchmark}'s.
  *
- * <p>Usage: {@code OrderedBenchmark [rows] [rounds] [cacheDir] [threads] [PARQUET,ORC]}.
+ * <p>Usage: {@code OrderedBenchmark [rows] [rounds] [cacheDir] [threads] [PARQUET,ORC]
+ * [budgetsMiB,...]}: each budget adds a mode with that {@code maxBufferedBytes}.
  */
 public final class OrderedBenchmark {
   private OrderedBenchmark() {}
@@ -35,6 +36,7 @@ public final class OrderedBenchmark {
     Path cache = Path.of(args.length > 2 ? args[2] : "benchmarks/target/tables");
     int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
     String formats = args.length > 4 ? args[4] : "PARQUET,ORC";
+    String budgets = args.length > 5 ? args[5] : "";
     Catalog catalog = Warehouse.hadoop(cache).catalog();
     for (String name : formats.split(",")) {
       FileFormat format = FileFormat.fromString(name);
@@ -47,6 +49,14 @@ public final class OrderedBenchmark {
       modes.put(
           "ordered parallelism(" + threads + ")",
           () -> SplitsBenchmark.read(DataScan.of(table).parallelism(threads)));
+      for (String budget : budgets.isEmpty() ? new String[0] : budgets.split(",")) {
+        long mib = Long.parseLong(budget);
+        modes.put(
+            "ordered parallelism(" + threads + "), maxBufferedBytes " + mib + " MiB",
+            () ->
+                SplitsBenchmark.read(
+                    DataScan.of(table).parallelism(threads).maxBufferedBytes(mib << 20)));
+      }
       Map<String, List<long[]>> results = new LinkedHashMap<>();
       for (Map.Entry<String, SplitsBenchmarkMode> warmup : modes.entrySet()) {
         warmup.getValue().read();

@@ -4,6 +4,12 @@ package dev.floe.memory;
 public enum ReadMode {
   /** Floe's {@code DataScan.toRecordBatches}: one reused batch, consumed and dropped. */
   FLOE_STREAMING("Floe streaming"),
+  /**
+   * Floe's stream with ordered {@code parallelism(}{@value TableReads#PARALLEL_THREADS}{@code )}
+   * and {@code maxBufferedBytes(}{@value TableReads#PARALLEL_BUDGET_BYTES}{@code )}: the consumer
+   * checksums each batch after a short pause, so the workers decode ahead up to the budget.
+   */
+  FLOE_ORDERED_PARALLEL("Floe ordered parallelism(4), 64 MiB ahead"),
   /** Every row of {@code IcebergGenerics.read(table)} collected into a {@code List<Record>}. */
   GENERICS_LIST("IcebergGenerics rows in a List"),
   /** Every Arrow batch of a scan transferred out of the stream and kept until the end. */

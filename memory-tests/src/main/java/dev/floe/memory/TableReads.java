@@ -7,6 +7,7 @@ import dev.floe.scan.RecordBatchStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.util.AutoCloseables;
 import org.apache.arrow.vector.FieldVector;
@@ -27,6 +28,15 @@ final class TableReads {
   private TableReads() {}
 
   /** Counters a read updates as it goes; after an OutOfMemoryError they say how far it got. */
+  /** Threads of {@link ReadMode#FLOE_ORDERED_PARALLEL}. */
+  static final int PARALLEL_THREADS = 4;
+
+  /** The {@code maxBufferedBytes} of {@link ReadMode#FLOE_ORDERED_PARALLEL}: 64 MiB. */
+  static final long PARALLEL_BUDGET_BYTES = 64L << 20;
+
+  /** The pause after each batch of {@link ReadMode#FLOE_ORDERED_PARALLEL}. */
+  private static final long SLOW_CONSUMER_NANOS = 2_000_000;
+
   static final class Progress {
     long rows;
     long batches;
@@ -41,23 +51,38 @@ final class TableReads {
     requireNonNull(table, "table is null");
     requireNonNull(progress, "progress is null");
     switch (mode) {
-      case FLOE_STREAMING -> stream(table, batchSize, allocator, progress);
+      case FLOE_STREAMING -> stream(DataScan.of(table), batchSize, allocator, progress, 0);
+      case FLOE_ORDERED_PARALLEL ->
+          stream(
+              DataScan.of(table)
+                  .parallelism(PARALLEL_THREADS)
+                  .maxBufferedBytes(PARALLEL_BUDGET_BYTES),
+              batchSize,
+              allocator,
+              progress,
+              SLOW_CONSUMER_NANOS);
       case GENERICS_LIST -> genericsList(table, progress);
       case ARROW_BATCHES_KEPT -> keepBatches(table, batchSize, allocator, progress);
       case BASELINE -> planOnly(table, progress);
     }
   }
 
-  /** Floe's way: each batch is consumed (checksummed) and then replaced by the next one. */
+  /**
+   * Floe's way: each batch is consumed (checksummed) and then replaced by the next one; {@code
+   * pauseNanos} after each batch make a slow consumer.
+   */
   private static void stream(
-      Table table, int batchSize, BufferAllocator allocator, Progress progress) {
+      DataScan scan, int batchSize, BufferAllocator allocator, Progress progress, long pauseNanos) {
     RowChecksum checksum = new RowChecksum();
-    try (RecordBatchStream batches = DataScan.of(table).toRecordBatches(batchSize, allocator)) {
+    try (RecordBatchStream batches = scan.toRecordBatches(batchSize, allocator)) {
       for (VectorSchemaRoot batch : batches) {
         checksum.add(batch);
         progress.rows = batches.rowsRead();
         progress.batches = batches.batchesRead();
         progress.files = batches.filesRead();
+        if (pauseNanos > 0) {
+          LockSupport.parkNanos(pauseNanos);
+        }
       }
     }
     progress.checksum = checksum.value();

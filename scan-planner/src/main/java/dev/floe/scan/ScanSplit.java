@@ -94,7 +94,20 @@ public final class ScanSplit implements Serializable {
    *     split's snapshot, or {@code batchSize} is out of range
    */
   public RecordBatchStream open(Table table, int batchSize, BufferAllocator allocator) {
-    return scan.open(tasks, table, batchSize, allocator);
+    return scan.open(tasks, table, batchSize, Long.MAX_VALUE, allocator);
+  }
+
+  /**
+   * Streams this split's rows as {@link #open(Table, int, BufferAllocator)} does, in batches whose
+   * Arrow buffers stay under {@code maxBatchBytes} as with {@link DataScan#maxBatchBytes}.
+   *
+   * @throws IllegalArgumentException as {@link #open(Table, int, BufferAllocator)}, and for a
+   *     {@code maxBatchBytes} of 0 or less
+   */
+  public RecordBatchStream open(
+      Table table, int batchSize, long maxBatchBytes, BufferAllocator allocator) {
+    ScanPlan.checkMaxBatchBytes(maxBatchBytes);
+    return scan.open(tasks, table, batchSize, maxBatchBytes, allocator);
   }
 
   /** Bytes of data file ranges this split reads, not counting delete files (splits share them). */

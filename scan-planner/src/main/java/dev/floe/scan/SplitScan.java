@@ -88,7 +88,11 @@ record SplitScan(
    *     longer has the snapshot, or {@code batchSize} is out of range
    */
   RecordBatchStream open(
-      List<FileScanTask> tasks, Table table, int batchSize, BufferAllocator allocator) {
+      List<FileScanTask> tasks,
+      Table table,
+      int batchSize,
+      long maxBatchBytes,
+      BufferAllocator allocator) {
     requireNonNull(table, "table is null");
     requireNonNull(allocator, "allocator is null");
     String uuid = table.uuid().toString();
@@ -107,10 +111,11 @@ record SplitScan(
               tableName, snapshotId));
     }
     return RecordBatchStream.open(
-        ScanPlan.ofTasks(readContext(table, batchSize), tasks, outputColumns), allocator);
+        ScanPlan.ofTasks(readContext(table, batchSize, maxBatchBytes), tasks, outputColumns),
+        allocator);
   }
 
-  private ReadContext readContext(Table table, int batchSize) {
+  private ReadContext readContext(Table table, int batchSize, long maxBatchBytes) {
     Schema expected = ScanPlan.withFilterColumns(projection, schema, filter, caseSensitive);
     NameMapping mapping = nameMapping == null ? null : NameMappingParser.fromJson(nameMapping);
     // The whole filter, not each task's residual: residuals are recomputed from it per file, so a
@@ -126,6 +131,7 @@ record SplitScan(
         batchSize,
         table.io(),
         mapping,
-        filter);
+        filter,
+        maxBatchBytes);
   }
 }

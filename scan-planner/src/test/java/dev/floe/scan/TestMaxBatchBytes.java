@@ -25,6 +25,7 @@ import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.hadoop.HadoopTables;
+import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.types.Types;
@@ -163,6 +164,33 @@ class TestMaxBatchBytes {
   }
 
   @Test
+  void splitsOpenedWithABudgetKeepItToo() throws IOException {
+    for (Table table : List.of(parquet, orc)) {
+      List<Batch> all = new ArrayList<>();
+      try (CloseableIterable<ScanSplit> splits = DataScan.of(table).planSplits(1)) {
+        for (ScanSplit split : splits) {
+          try (BufferAllocator allocator = new RootAllocator();
+              RecordBatchStream stream = split.open(table, 10_000, BUDGET, allocator)) {
+            collect(stream, all);
+          }
+        }
+      }
+      assertThat(rows(all)).isEqualTo(rows(batches(DataScan.of(table), 10_000)));
+      for (Batch batch : all) {
+        if (batch.rows.size() > 1) {
+          assertThat(batch.bytes).isLessThanOrEqualTo(BUDGET);
+        }
+      }
+    }
+    ScanSplit any = DataScan.of(parquet).planSplits(1).iterator().next();
+    try (BufferAllocator allocator = new RootAllocator()) {
+      assertThatThrownBy(() -> any.open(parquet, 100, 0, allocator))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("Invalid maxBatchBytes: 0");
+    }
+  }
+
+  @Test
   void invalidBudgetsFailWhenTheScanIsBuilt() {
     for (long bad : new long[] {0, -1, Long.MIN_VALUE}) {
       assertThatThrownBy(() -> DataScan.of(parquet).maxBatchBytes(bad))
@@ -180,21 +208,25 @@ class TestMaxBatchBytes {
     List<Batch> batches = new ArrayList<>();
     try (BufferAllocator allocator = new RootAllocator();
         RecordBatchStream stream = scan.toRecordBatches(batchSize, allocator)) {
-      Schema schema = stream.icebergSchema();
-      for (VectorSchemaRoot batch : stream) {
-        long bytes = 0;
-        for (FieldVector vector : batch.getFieldVectors()) {
-          bytes += vector.getBufferSize();
-        }
-        // each row as its length and hash: the strings themselves would fill the heap
-        List<String> rows =
-            Rows.fromBatch(batch, schema).stream()
-                .map(line -> line.length() + ":" + line.hashCode())
-                .toList();
-        batches.add(new Batch(rows, bytes));
-      }
+      collect(stream, batches);
     }
     return batches;
+  }
+
+  private static void collect(RecordBatchStream stream, List<Batch> batches) {
+    Schema schema = stream.icebergSchema();
+    for (VectorSchemaRoot batch : stream) {
+      long bytes = 0;
+      for (FieldVector vector : batch.getFieldVectors()) {
+        bytes += vector.getBufferSize();
+      }
+      // each row as its length and hash: the strings themselves would fill the heap
+      List<String> rows =
+          Rows.fromBatch(batch, schema).stream()
+              .map(line -> line.length() + ":" + line.hashCode())
+              .toList();
+      batches.add(new Batch(rows, bytes));
+    }
   }
 
   private static List<String> rows(List<Batch> batches) {
