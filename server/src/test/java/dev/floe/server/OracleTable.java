@@ -26,27 +26,6 @@ record OracleTable(String name, Path dir, JsonNode meta) {
   static final String ORIGINAL_ROOT = "/iceberg-oracle/tables";
   static final List<String> NAMES = List.of("v2_parquet_posdel", "v3_orc_dv", "types");
 
-  /** The primitive columns of {@code types} (its nested ones are another issue's). */
-  static final List<String> TYPES_PRIMITIVES =
-      List.of(
-          "id",
-          "b",
-          "i",
-          "l",
-          "f",
-          "d",
-          "dec_9_2",
-          "dec_18_6",
-          "dec_38_10",
-          "s",
-          "bin",
-          "fix",
-          "u",
-          "dt",
-          "ts",
-          "ts_ntz",
-          "req_s");
-
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static OracleTable load(String name) {
@@ -84,9 +63,9 @@ record OracleTable(String name, Path dir, JsonNode meta) {
     return meta.get("current_metadata_file").asText();
   }
 
-  /** The columns a test can read of this table: all but the nested ones of {@code types}. */
+  /** The columns a test reads of this table: all of them, nested ones included. */
   List<String> readableColumns() {
-    return name.equals("types") ? TYPES_PRIMITIVES : allColumns();
+    return allColumns();
   }
 
   List<String> allColumns() {
@@ -96,7 +75,7 @@ record OracleTable(String name, Path dir, JsonNode meta) {
   }
 
   boolean allReadable() {
-    return !name.equals("types");
+    return true;
   }
 
   /** Spark's rows, sorted by id, reduced to {@code columns} in that order. */
