@@ -83,8 +83,9 @@ final class LeafColumn {
   }
 
   /**
-   * Reads the entries of the next {@code rows} top-level rows (a row starts at each repetition
-   * level 0) and writes their values into {@code vector}, which the caller has reset.
+   * Reads the entries of the next {@code rows} top-level rows (levels only if {@code vector} is
+   * null) (a row starts at each repetition level 0) and writes their values into {@code vector},
+   * which the caller has reset.
    */
   void read(FieldVector vector, int rows) {
     if (currentPages != null) {
@@ -93,7 +94,8 @@ final class LeafColumn {
     }
     ColumnReader column = reader;
     boolean fixedWidth = vector instanceof BaseFixedWidthVector;
-    int capacity = vector.getValueCapacity();
+    boolean levelsOnly = vector == null;
+    int capacity = levelsOnly ? 0 : vector.getValueCapacity();
     int[] rep = repetition;
     int[] def = definition;
     int count = 0;
@@ -118,7 +120,7 @@ final class LeafColumn {
       def[count] = d;
       count++;
       if (d >= slotDefinition) {
-        if (d >= maxDefinition) {
+        if (d >= maxDefinition && !levelsOnly) {
           if (fixedWidth && slot >= capacity) {
             while (slot >= capacity) {
               vector.reAlloc();
