@@ -46,7 +46,7 @@ final class Formats {
             mayLack);
     switch (task.file().format()) {
       case PARQUET:
-        return ParquetBatchSource.open(request, fileColumns, vectors);
+        return ParquetBatchSource.open(request, fileColumns, vectors, context.tableSchema());
       case ORC:
         return OrcBatchSource.open(request, fileColumns, vectors);
       default:

@@ -152,6 +152,94 @@ public final class NestedRows {
     return rows;
   }
 
+  /**
+   * IcebergGenerics' rows of the whole {@code table}, cut down to the columns and nested fields of
+   * {@code schema} (matched by field id), sorted: the reference for projections where
+   * IcebergGenerics' own projection is wrong (it reads a struct none of whose selected fields a
+   * file has as present in every row).
+   */
+  public static List<String> genericsProjected(Table table, Schema schema) {
+    List<String> rows = new ArrayList<>();
+    Types.StructType full = table.schema().asStruct();
+    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
+      for (Record record : records) {
+        StringBuilder line = new StringBuilder();
+        for (Types.NestedField field : schema.columns()) {
+          Types.NestedField tableField = full.field(field.fieldId());
+          line.append(field.name()).append('=');
+          line.append(
+                  projected(record.getField(tableField.name()), field.type(), tableField.type()))
+              .append('|');
+        }
+        rows.add(line.toString());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Collections.sort(rows);
+    return rows;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String projected(Object value, Type type, Type full) {
+    if (value == null) {
+      return "null";
+    }
+    switch (type.typeId()) {
+      case STRUCT:
+        {
+          StructLike struct = (StructLike) value;
+          List<Types.NestedField> fullFields = full.asStructType().fields();
+          StringBuilder text = new StringBuilder("{");
+          boolean first = true;
+          for (Types.NestedField field : type.asStructType().fields()) {
+            int index = 0;
+            while (fullFields.get(index).fieldId() != field.fieldId()) {
+              index++;
+            }
+            text.append(first ? "" : ",")
+                .append(
+                    projected(
+                        struct.get(index, Object.class),
+                        field.type(),
+                        fullFields.get(index).type()));
+            first = false;
+          }
+          return text.append('}').toString();
+        }
+      case LIST:
+        {
+          StringBuilder text = new StringBuilder("[");
+          boolean first = true;
+          for (Object element : (List<Object>) value) {
+            text.append(first ? "" : ",")
+                .append(
+                    projected(
+                        element, type.asListType().elementType(), full.asListType().elementType()));
+            first = false;
+          }
+          return text.append(']').toString();
+        }
+      case MAP:
+        {
+          List<String> texts = new ArrayList<>();
+          for (Map.Entry<Object, Object> entry : ((Map<Object, Object>) value).entrySet()) {
+            texts.add(
+                fromGeneric(entry.getKey(), type.asMapType().keyType())
+                    + ":"
+                    + projected(
+                        entry.getValue(),
+                        type.asMapType().valueType(),
+                        full.asMapType().valueType()));
+          }
+          Collections.sort(texts);
+          return texts.toString();
+        }
+      default:
+        return fromGeneric(value, type);
+    }
+  }
+
   private static List<String> names(Schema schema) {
     List<String> names = new ArrayList<>();
     schema.columns().forEach(c -> names.add(c.name()));

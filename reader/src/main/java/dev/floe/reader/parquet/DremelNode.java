@@ -114,19 +114,32 @@ abstract class DremelNode {
   /** A struct, also a map's non-null entries; its children in the struct's order. */
   static final class Struct extends DremelNode {
     private final List<DremelNode> children;
+    private final LeafColumn presence;
     private final LeafColumn leaf;
 
+    /**
+     * @param presence a leaf read for its levels only, when no child has a leaf in the file; else
+     *     null
+     */
     Struct(
-        List<DremelNode> children, int slotDefinition, int slotRepetition, int presentDefinition) {
+        List<DremelNode> children,
+        LeafColumn presence,
+        int slotDefinition,
+        int slotRepetition,
+        int presentDefinition) {
       super(slotDefinition, slotRepetition, presentDefinition);
       this.children = List.copyOf(children);
-      this.leaf =
-          children.stream()
-              .map(DremelNode::firstLeaf)
-              .filter(l -> l != null)
-              .findFirst()
-              .orElseThrow(
-                  () -> new IllegalArgumentException("Cannot read a struct without leaves"));
+      this.presence = presence;
+      LeafColumn first = presence;
+      for (DremelNode child : children) {
+        if (first == null) {
+          first = child.firstLeaf();
+        }
+      }
+      if (first == null) {
+        throw new IllegalArgumentException("Cannot read a struct without leaves");
+      }
+      this.leaf = first;
     }
 
     @Override
@@ -136,6 +149,9 @@ abstract class DremelNode {
 
     @Override
     void startRowGroup(PageReadStore pages, Map<ColumnPath, ColumnChunkMetaData> metadata) {
+      if (presence != null) {
+        presence.startRowGroup(pages, metadata);
+      }
       for (DremelNode child : children) {
         child.startRowGroup(pages, metadata);
       }
@@ -144,6 +160,9 @@ abstract class DremelNode {
     @Override
     void readLeaves(FieldVector vector, int rows) {
       StructVector struct = (StructVector) vector;
+      if (presence != null) {
+        presence.read(null, rows);
+      }
       for (int i = 0; i < children.size(); i++) {
         children.get(i).readLeaves((FieldVector) struct.getChildByOrdinal(i), rows);
       }

@@ -55,16 +55,23 @@ final class HybridDecoder {
       java.util.Arrays.fill(out, at, at + count, 0);
       return;
     }
+    // values are packed least significant bit first; a run holds whole groups of 8 values in
+    // bitWidth bytes each, so reading bytes only as bits are needed stays inside the run
     long mask = (1L << bitWidth) - 1;
+    long buffer = 0;
+    int bits = 0;
+    int next = position;
     for (int k = 0; k < count; k++) {
-      long bit = (long) k * bitWidth;
-      int first = position + (int) (bit >>> 3);
-      long word = 0;
-      int available = Math.min(5, end - first);
-      for (int b = 0; b < available; b++) {
-        word |= (bytes[first + b] & 0xFFL) << (8 * b);
+      while (bits < bitWidth) {
+        if (next >= end) {
+          throw new IllegalStateException("Cannot decode RLE/bit-packed data: truncated run");
+        }
+        buffer |= (bytes[next++] & 0xFFL) << bits;
+        bits += 8;
       }
-      out[at + k] = (int) ((word >>> (bit & 7)) & mask);
+      out[at + k] = (int) (buffer & mask);
+      buffer >>>= bitWidth;
+      bits -= bitWidth;
     }
   }
 

@@ -83,8 +83,9 @@ final class LeafColumn {
   }
 
   /**
-   * Reads the entries of the next {@code rows} top-level rows (a row starts at each repetition
-   * level 0) and writes their values into {@code vector}, which the caller has reset.
+   * Reads the entries of the next {@code rows} top-level rows (levels only if {@code vector} is
+   * null) (a row starts at each repetition level 0) and writes their values into {@code vector},
+   * which the caller has reset.
    */
   void read(FieldVector vector, int rows) {
     if (currentPages != null) {
@@ -93,7 +94,8 @@ final class LeafColumn {
     }
     ColumnReader column = reader;
     boolean fixedWidth = vector instanceof BaseFixedWidthVector;
-    int capacity = vector.getValueCapacity();
+    boolean levelsOnly = vector == null;
+    int capacity = levelsOnly ? 0 : vector.getValueCapacity();
     int[] rep = repetition;
     int[] def = definition;
     int count = 0;
@@ -118,7 +120,7 @@ final class LeafColumn {
       def[count] = d;
       count++;
       if (d >= slotDefinition) {
-        if (d >= maxDefinition) {
+        if (d >= maxDefinition && !levelsOnly) {
           if (fixedWidth && slot >= capacity) {
             while (slot >= capacity) {
               vector.reAlloc();
@@ -142,8 +144,6 @@ final class LeafColumn {
 
   private void readPages(LeafPages source, FieldVector vector, int rows) {
     source.beginBatch(vector);
-    int[] rep = repetition;
-    int[] def = definition;
     int count = 0;
     int slot = 0;
     int started = 0;
@@ -152,38 +152,56 @@ final class LeafColumn {
       if (source.pagePosition == source.pageEntries) {
         source.readPage();
       }
-      int position = source.pagePosition;
-      int r = source.repetition[position];
-      if (r == 0) {
-        if (started == rows) {
-          break;
+      // the entries of this page that belong to the batch: up to the next row past the batch
+      int[] pageRep = source.repetition;
+      int[] pageDef = source.definition;
+      int from = source.pagePosition;
+      int to = from;
+      int limit = (int) Math.min(source.pageEntries, from + left);
+      boolean full = false;
+      while (to < limit) {
+        if (pageRep[to] == 0) {
+          if (started == rows) {
+            full = true;
+            break;
+          }
+          started++;
         }
-        started++;
+        to++;
       }
-      int d = source.definition[position];
-      if (count == rep.length) {
-        int size = Math.max(64, count * 2);
-        rep = Arrays.copyOf(rep, size);
-        def = Arrays.copyOf(def, size);
+      int length = to - from;
+      if (count + length > repetition.length) {
+        int size = Math.max(Math.max(64, count + length), repetition.length * 2);
+        repetition = Arrays.copyOf(repetition, size);
+        definition = Arrays.copyOf(definition, size);
       }
-      rep[count] = r;
-      def[count] = d;
-      count++;
-      if (d >= slotDefinition) {
-        if (d >= maxDefinition) {
-          source.writeValue(slot);
-        } else {
-          source.writeNull(slot);
+      System.arraycopy(pageRep, from, repetition, count, length);
+      System.arraycopy(pageDef, from, definition, count, length);
+      count += length;
+      int slotDef = slotDefinition;
+      int maxDef = maxDefinition;
+      if (length > 0) {
+        source.ensure(slot + length - 1);
+      }
+      for (int e = from; e < to; e++) {
+        int d = pageDef[e];
+        if (d >= slotDef) {
+          if (d >= maxDef) {
+            source.writeValue(slot);
+          } else {
+            source.writeNull(slot);
+          }
+          slot++;
         }
-        slot++;
       }
-      source.pagePosition = position + 1;
-      left--;
+      source.pagePosition = to;
+      left -= length;
+      if (full) {
+        break;
+      }
     }
     source.endBatch(slot);
     this.remaining = left;
-    this.repetition = rep;
-    this.definition = def;
     this.entries = count;
     this.slots = slot;
     checkRows(started, rows);

@@ -210,7 +210,8 @@ final class LeafPages {
     }
   }
 
-  private void ensure(int slot) {
+  /** Makes room for slots up to {@code slot}; the writes below rely on it. */
+  void ensure(int slot) {
     if (slot >= capacity) {
       while (slot >= capacity) {
         vector.reAlloc();
@@ -220,9 +221,8 @@ final class LeafPages {
     }
   }
 
-  /** Writes the page's next value into {@code slot}. */
+  /** Writes the page's next value into {@code slot}, within the room {@link #ensure} made. */
   void writeValue(int slot) {
-    ensure(slot);
     Vectors.setBit(validity, slot, true);
     long[] longs = values.longs;
     int index = valueIndex++;
@@ -275,7 +275,6 @@ final class LeafPages {
   /** Writes a null into {@code slot} (its validity bit is already clear). */
   void writeNull(int slot) {
     if (variableWidth) {
-      ensure(slot);
       MemoryUtil.putInt(offsets + 4L * (slot + 1), byteOffset);
     }
   }

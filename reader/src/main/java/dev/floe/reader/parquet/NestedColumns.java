@@ -3,6 +3,7 @@ package dev.floe.reader.parquet;
 import dev.floe.reader.MissingColumns;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -29,9 +30,11 @@ import org.apache.parquet.schema.Type.Repetition;
  */
 final class NestedColumns {
   private final MessageType fileSchema;
+  private final Map<Integer, Integer> presence;
 
-  private NestedColumns(MessageType fileSchema) {
+  private NestedColumns(MessageType fileSchema, Map<Integer, Integer> presence) {
     this.fileSchema = fileSchema;
+    this.presence = presence;
   }
 
   /** The levels of the field being resolved: its parent's cumulative levels and slot rule. */
@@ -49,8 +52,11 @@ final class NestedColumns {
    * field), or null if the file has none of its projected leaves.
    */
   static DremelNode resolve(
-      MessageType fileSchema, Types.NestedField column, org.apache.parquet.schema.Type fileField) {
-    return new NestedColumns(fileSchema)
+      MessageType fileSchema,
+      Types.NestedField column,
+      org.apache.parquet.schema.Type fileField,
+      Map<Integer, Integer> presence) {
+    return new NestedColumns(fileSchema, presence)
         .node(column, fileField, fileField.getRepetition(), new Levels(List.of(), 0, 0, 0, 0));
   }
 
@@ -82,7 +88,7 @@ final class NestedColumns {
       case STRUCT:
         checkKind(
             field, fileField, !fileField.isPrimitive() && !isList(fileField) && !isMap(fileField));
-        return struct(type.asStructType(), fileField.asGroupType(), at, present);
+        return struct(field.fieldId(), type.asStructType(), fileField.asGroupType(), at, present);
       case LIST:
         checkKind(field, fileField, isList(fileField));
         GroupType list = fileField.asGroupType();
@@ -111,7 +117,8 @@ final class NestedColumns {
     }
   }
 
-  private DremelNode struct(Types.StructType type, GroupType group, Levels at, int present) {
+  private DremelNode struct(
+      int id, Types.StructType type, GroupType group, Levels at, int present) {
     List<DremelNode> children = new ArrayList<>();
     boolean anyLeaf = false;
     Levels inside =
@@ -127,10 +134,26 @@ final class NestedColumns {
       }
       children.add(child);
     }
+    LeafColumn presenceLeaf = null;
     if (!anyLeaf) {
-      return null;
+      // none of the projected fields is in the file: the struct's own nullness from another
+      Integer presenceId = presence.get(id);
+      org.apache.parquet.schema.Type other =
+          presenceId == null ? null : fieldById(group, presenceId);
+      if (other == null || !other.isPrimitive()) {
+        return null;
+      }
+      List<String> path = new ArrayList<>(at.path());
+      path.add(other.getName());
+      presenceLeaf =
+          new LeafColumn(
+              fileSchema.getColumnDescription(path.toArray(new String[0])),
+              null,
+              null,
+              at.slotDefinition());
     }
-    return new DremelNode.Struct(children, at.slotDefinition(), at.slotRepetition(), present);
+    return new DremelNode.Struct(
+        children, presenceLeaf, at.slotDefinition(), at.slotRepetition(), present);
   }
 
   /**
@@ -200,7 +223,7 @@ final class NestedColumns {
     }
     DremelNode entries =
         new DremelNode.Struct(
-            List.of(key, value), repeatedDefinition, repeatedRepetition, repeatedDefinition);
+            List.of(key, value), null, repeatedDefinition, repeatedRepetition, repeatedDefinition);
     return new DremelNode.Repeated(entries, at.slotDefinition(), at.slotRepetition(), present);
   }
 

@@ -60,13 +60,25 @@ public final class ParquetBatchSource implements BatchSource {
    */
   public static ParquetBatchSource open(
       FileReadRequest request, Schema columns, List<FieldVector> vectors) {
+    return open(request, columns, vectors, columns);
+  }
+
+  /**
+   * The same, with the scanned table schema, from which a projected struct whose projected fields a
+   * file lacks takes one more field to read its nullness from ({@link StructPresence}).
+   */
+  public static ParquetBatchSource open(
+      FileReadRequest request, Schema columns, List<FieldVector> vectors, Schema tableSchema) {
+    requireNonNull(tableSchema, "tableSchema is null");
+    Map<Integer, Integer> presence = StructPresence.newPresenceMap();
+    Schema readSchema = StructPresence.readSchema(columns, tableSchema, presence);
     requireNonNull(request, "request is null");
     requireNonNull(columns, "columns is null");
     requireNonNull(vectors, "vectors is null");
     AtomicReference<ArrowBatchReader> created = new AtomicReference<>();
     Parquet.ReadBuilder builder =
         Parquet.read(verifyingPageChecksums(request.inputFile()))
-            .project(columns)
+            .project(readSchema)
             .split(request.start(), request.length())
             .filter(request.residual())
             .caseSensitive(request.caseSensitive())
@@ -74,7 +86,8 @@ public final class ParquetBatchSource implements BatchSource {
             .reuseContainers()
             .createBatchedReaderFunc(
                 fileSchema -> {
-                  ArrowBatchReader reader = new ArrowBatchReader(fileSchema, columns, vectors);
+                  ArrowBatchReader reader =
+                      new ArrowBatchReader(fileSchema, columns, vectors, presence);
                   created.set(reader);
                   return reader;
                 });
@@ -165,11 +178,15 @@ public final class ParquetBatchSource implements BatchSource {
     /** Rows of Iceberg's current batch not decoded yet. */
     private int pending;
 
-    ArrowBatchReader(MessageType fileSchema, Schema columns, List<FieldVector> vectors) {
+    ArrowBatchReader(
+        MessageType fileSchema,
+        Schema columns,
+        List<FieldVector> vectors,
+        Map<Integer, Integer> presence) {
       this.fills = new ArrayList<>(columns.columns().size());
       this.vectors = vectors;
       for (Types.NestedField column : columns.columns()) {
-        RowGroupColumn decoder = decoderFor(fileSchema, column);
+        RowGroupColumn decoder = decoderFor(fileSchema, column, presence);
         if (decoder == null) {
           fills.add(MissingColumns.fill(column)::fill);
         } else {
@@ -180,11 +197,12 @@ public final class ParquetBatchSource implements BatchSource {
     }
 
     /** The decoder of a column, or null if the file does not have it. */
-    private static RowGroupColumn decoderFor(MessageType fileSchema, Types.NestedField column) {
+    private static RowGroupColumn decoderFor(
+        MessageType fileSchema, Types.NestedField column, Map<Integer, Integer> presence) {
       for (org.apache.parquet.schema.Type field : fileSchema.getFields()) {
         if (field.getId() != null && field.getId().intValue() == column.fieldId()) {
           if (!column.type().isPrimitiveType()) {
-            DremelNode root = NestedColumns.resolve(fileSchema, column, field);
+            DremelNode root = NestedColumns.resolve(fileSchema, column, field, presence);
             return root == null ? null : new NestedColumn(new NestedColumnDecoder(root));
           }
           if (!field.isPrimitive()) {
