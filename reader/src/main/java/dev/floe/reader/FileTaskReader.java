@@ -281,10 +281,12 @@ public final class FileTaskReader implements Closeable {
               context.expectedSchema(),
               residual,
               context.caseSensitive(),
-              context.io());
+              context.io(),
+              context.deleteCache());
       Schema readSchema = selector.readSchema();
       List<FieldVector> readVectors = readVectors(readSchema, dataColumns);
       this.rowView = new RowView(readSchema.asStruct(), readVectors);
+      selector.bind(readVectors);
       Map<Integer, ?> partitionValues = PartitionUtil.constantsMap(task);
       List<Types.NestedField> fileColumns = new ArrayList<>();
       List<FieldVector> fileVectors = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.floe.reader;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.floe.delete.DeleteCache;
 import java.util.List;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
@@ -30,6 +31,8 @@ import org.apache.iceberg.types.Types;
  * @param nameMapping for files written without field ids; may be null
  * @param rowFilter the scan's whole filter, from which each file's residual is computed (Iceberg
  *     may have planned the tasks with a weaker one); null to take each task's own residual
+ * @param deleteCache the delete files this scan has loaded, shared by its data files and threads;
+ *     cleared when the scan releases its files
  */
 public record ReadContext(
     String tableName,
@@ -41,7 +44,34 @@ public record ReadContext(
     int batchSize,
     FileIO io,
     NameMapping nameMapping,
-    Expression rowFilter) {
+    Expression rowFilter,
+    DeleteCache deleteCache) {
+  /** A context with a delete cache of its own, of {@link DeleteCache#DEFAULT_MAX_BYTES}. */
+  public ReadContext(
+      String tableName,
+      Schema tableSchema,
+      Schema projection,
+      Schema expectedSchema,
+      List<MetadataColumn> metadataColumns,
+      boolean caseSensitive,
+      int batchSize,
+      FileIO io,
+      NameMapping nameMapping,
+      Expression rowFilter) {
+    this(
+        tableName,
+        tableSchema,
+        projection,
+        expectedSchema,
+        metadataColumns,
+        caseSensitive,
+        batchSize,
+        io,
+        nameMapping,
+        rowFilter,
+        DeleteCache.withDefaultBound());
+  }
+
   public ReadContext {
     requireNonNull(tableName, "tableName is null");
     requireNonNull(tableSchema, "tableSchema is null");
@@ -49,6 +79,7 @@ public record ReadContext(
     requireNonNull(expectedSchema, "expectedSchema is null");
     metadataColumns = List.copyOf(requireNonNull(metadataColumns, "metadataColumns is null"));
     requireNonNull(io, "io is null");
+    requireNonNull(deleteCache, "deleteCache is null");
     if (batchSize <= 0) {
       throw new IllegalArgumentException("Invalid batch size: " + batchSize + ", expected > 0");
     }
