@@ -2,6 +2,7 @@ package dev.floe.delete;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.floe.arrow.RowView;
 import dev.floe.delete.KeyColumn.KeyBytes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +21,7 @@ import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileContent;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
+import org.apache.iceberg.data.DeleteLoader;
 import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.formats.FormatModelRegistry;
@@ -27,6 +29,8 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.StructLikeSet;
+import org.apache.iceberg.util.StructProjection;
 
 /**
  * The equality deletes of one data file, applied to a whole batch at once: the batch's key vectors
@@ -50,12 +54,17 @@ final class EqualityDeletes {
   }
 
   /**
-   * Loads the equality deletes of one data file, or returns null if some key column is not a
-   * top-level column of {@code readSchema} of a type this path covers (then Iceberg's own filter
-   * applies them).
+   * Loads the equality deletes of one data file. A group whose key has a column that is not a
+   * top-level column of {@code readSchema} of a type the vectorized path covers (a column inside a
+   * struct, uuid, fixed) is applied as Iceberg's {@code DeleteFilter} applies it: a {@code
+   * StructLikeSet} loaded by {@code loader}, probed row by row through a projection of the row.
    */
   static EqualityDeletes load(
-      List<DeleteFile> deletes, Schema readSchema, FileIO io, DeleteCache cache) {
+      List<DeleteFile> deletes,
+      Schema readSchema,
+      FileIO io,
+      DeleteCache cache,
+      DeleteLoader loader) {
     Map<Set<Integer>, List<DeleteFile>> byKey = new LinkedHashMap<>();
     for (DeleteFile delete : deletes) {
       if (delete.content() == FileContent.EQUALITY_DELETES) {
@@ -68,14 +77,23 @@ final class EqualityDeletes {
     for (Map.Entry<Set<Integer>, List<DeleteFile>> entry : byKey.entrySet()) {
       Shape shape = Shape.of(entry.getKey(), readSchema);
       if (shape == null) {
-        return null;
+        Schema deleteSchema = TypeUtil.select(readSchema, entry.getKey());
+        groups.add(
+            new RowGroup(
+                loader.loadEqualityDeletes(entry.getValue(), deleteSchema),
+                StructProjection.create(readSchema, deleteSchema)));
+      } else {
+        VectorGroup group = new VectorGroup(shape, entry.getValue());
+        group.load(io, cache);
+        groups.add(group);
       }
-      groups.add(new Group(shape, entry.getValue()));
-    }
-    for (Group group : groups) {
-      group.load(io, cache);
     }
     return new EqualityDeletes(groups);
+  }
+
+  /** Groups applied row by row through a StructLikeSet rather than probed with key vectors. */
+  int rowByRowGroups() {
+    return (int) groups.stream().filter(RowGroup.class::isInstance).count();
   }
 
   /** Takes the vectors each batch is decoded into, laid out as the read schema. */
@@ -91,14 +109,14 @@ final class EqualityDeletes {
    * @return an array whose first {@code rows} entries say whether the row is deleted; reused by the
    *     next call
    */
-  boolean[] deletedRows(int rows) {
+  boolean[] deletedRows(int rows, RowView rowView) {
     if (deleted.length < rows) {
       deleted = new boolean[rows];
     } else {
       java.util.Arrays.fill(deleted, 0, rows, false);
     }
     for (Group group : groups) {
-      group.mark(rows, deleted);
+      group.mark(rows, rowView, deleted);
     }
     return deleted;
   }
@@ -160,14 +178,34 @@ final class EqualityDeletes {
   private record Keys(LongKeySet longs, ByteKeySet bytes, boolean containsNull) {}
 
   /** Delete files with the same key columns. */
-  private static final class Group {
+  private interface Group {
+    default void bind(List<FieldVector> readVectors) {}
+
+    /** Sets {@code deleted[i]} for each row not yet deleted that this group deletes. */
+    void mark(int rows, RowView rowView, boolean[] deleted);
+  }
+
+  /** Iceberg's own way, for keys the vectorized path does not cover. */
+  private record RowGroup(StructLikeSet keys, StructProjection projection) implements Group {
+    @Override
+    public void mark(int rows, RowView rowView, boolean[] deleted) {
+      for (int i = 0; i < rows; i++) {
+        if (!deleted[i]) {
+          deleted[i] = keys.contains(projection.wrap(rowView.at(i)));
+        }
+      }
+    }
+  }
+
+  /** Key sets probed with the key vectors. */
+  private static final class VectorGroup implements Group {
     private final Shape shape;
     private final List<DeleteFile> files;
     private Keys[] keys;
     private FieldVector[] vectors;
     private final KeyBytes scratch = new KeyBytes();
 
-    Group(Shape shape, List<DeleteFile> files) {
+    VectorGroup(Shape shape, List<DeleteFile> files) {
       this.shape = shape;
       this.files = files;
     }
@@ -236,14 +274,16 @@ final class EqualityDeletes {
       return end;
     }
 
-    void bind(List<FieldVector> readVectors) {
+    @Override
+    public void bind(List<FieldVector> readVectors) {
       this.vectors = new FieldVector[shape.positions().length];
       for (int c = 0; c < vectors.length; c++) {
         vectors[c] = requireNonNull(readVectors.get(shape.positions()[c]), "key vector is null");
       }
     }
 
-    void mark(int rows, boolean[] deleted) {
+    @Override
+    public void mark(int rows, RowView rowView, boolean[] deleted) {
       if (shape.singleLong()) {
         markLongs(rows, deleted);
       } else if (shape.singleBytes()) {

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.floe.arrow.RowView;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Predicate;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.Schema;
@@ -39,7 +38,6 @@ public final class RowSelector {
 
   private final PositionDeleteIndex positionDeletes;
   private final long[] sortedPositions;
-  private final Predicate<StructLike> notEqualityDeleted;
   private final EqualityDeletes equalityDeletes;
   private final Evaluator residual;
   private final Schema readSchema;
@@ -47,14 +45,12 @@ public final class RowSelector {
 
   private RowSelector(
       PositionDeleteIndex positionDeletes,
-      Predicate<StructLike> notEqualityDeleted,
       EqualityDeletes equalityDeletes,
       Evaluator residual,
       Schema readSchema,
       DeleteCounter counter) {
     this.positionDeletes = positionDeletes;
     this.sortedPositions = sorted(positionDeletes);
-    this.notEqualityDeleted = notEqualityDeleted;
     this.equalityDeletes = equalityDeletes;
     this.residual = residual;
     this.readSchema = readSchema;
@@ -113,16 +109,19 @@ public final class RowSelector {
     }
     Schema readSchema = filter.requiredSchema();
     EqualityDeletes equalityDeletes =
-        filter.hasEqDeletes() ? EqualityDeletes.load(deletes, readSchema, io, cache) : null;
-    // keys the vectorized path does not cover (inside structs, uuid, fixed) go through Iceberg's
-    Predicate<StructLike> notEqDeleted =
-        filter.hasEqDeletes() && equalityDeletes == null ? filter.eqDeletedRowFilter() : null;
+        filter.hasEqDeletes()
+            ? EqualityDeletes.load(
+                deletes,
+                readSchema,
+                io,
+                cache,
+                new CachingLoader(file -> io.newInputFile(file.location()), cache))
+            : null;
     Evaluator evaluator =
         residual == null || residual.equals(Expressions.alwaysTrue())
             ? null
             : new Evaluator(readSchema.asStruct(), NullSafeIn.nullSafe(residual), caseSensitive);
-    return new RowSelector(
-        positions, notEqDeleted, equalityDeletes, evaluator, readSchema, counter);
+    return new RowSelector(positions, equalityDeletes, evaluator, readSchema, counter);
   }
 
   /**
@@ -152,10 +151,16 @@ public final class RowSelector {
 
   /** Whether every row of every batch survives, so {@link #select} need not be called. */
   public boolean keepsAll() {
-    return positionDeletes == null
-        && notEqualityDeleted == null
-        && equalityDeletes == null
-        && residual == null;
+    return positionDeletes == null && equalityDeletes == null && residual == null;
+  }
+
+  /**
+   * How many equality-delete keys (groups of delete files with the same key columns) go through
+   * Iceberg's row-by-row {@code StructLikeSet} (keys inside structs, uuid, fixed) instead of
+   * probing sets with the key vectors.
+   */
+  public int equalityKeysAppliedByRow() {
+    return equalityDeletes == null ? 0 : equalityDeletes.rowByRowGroups();
   }
 
   /** Rows removed by deletes so far. */
@@ -174,7 +179,8 @@ public final class RowSelector {
    */
   public int select(RowView row, int rows, long firstPosition, int[] selection) {
     int kept = 0;
-    boolean[] equalityDeleted = equalityDeletes == null ? null : equalityDeletes.deletedRows(rows);
+    boolean[] equalityDeleted =
+        equalityDeletes == null ? null : equalityDeletes.deletedRows(rows, row);
     int nextDeleted = nextDeletedRow(firstPosition, 0, rows);
     for (int i = 0; i < rows; i++) {
       if (i == nextDeleted) {
@@ -183,10 +189,6 @@ public final class RowSelector {
         continue;
       }
       if (equalityDeleted != null && equalityDeleted[i]) {
-        counter.increment();
-        continue;
-      }
-      if (notEqualityDeleted != null && !notEqualityDeleted.test(row.at(i))) {
         counter.increment();
         continue;
       }
