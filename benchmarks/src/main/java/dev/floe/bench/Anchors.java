@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One Python process running {@code benchmarks/src/main/python/anchors.py} (pyarrow.dataset and
  * DuckDB reading data files on command), started once so no round pays Python's start-up. The
- * interpreter is {@code python/.venv/bin/python} if present, else {@code python3}; without it, or
- * without the script, {@link #available()} is false and the benchmark says so.
+ * interpreter is the system property {@code floe.bench.python}, else {@code
+ * python/.venv/bin/python} if present, else {@code python3}; without it, or without the script,
+ * {@link #available()} is false and the benchmark says so.
  */
 final class Anchors implements AutoCloseable {
   private static final String SCRIPT = "benchmarks/src/main/python/anchors.py";
@@ -45,15 +46,16 @@ final class Anchors implements AutoCloseable {
     if (!Files.exists(Path.of(SCRIPT))) {
       return new Anchors(null, SCRIPT + " not found (run from the repository root)");
     }
-    String python =
-        Files.isExecutable(Path.of("python/.venv/bin/python"))
-            ? "python/.venv/bin/python"
-            : "python3";
+    String python = System.getProperty("floe.bench.python");
+    if (python == null) {
+      python =
+          Files.isExecutable(Path.of("python/.venv/bin/python"))
+              ? "python/.venv/bin/python"
+              : "python3";
+    }
     try {
       Process process =
-          new ProcessBuilder(python, SCRIPT)
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
+          new ProcessBuilder(python, SCRIPT).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       return new Anchors(process, null);
     } catch (IOException e) {
       return new Anchors(null, "cannot start " + python + ": " + e.getMessage());

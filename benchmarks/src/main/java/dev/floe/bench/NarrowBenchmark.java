@@ -29,14 +29,14 @@ import org.apache.iceberg.io.CloseableIterable;
 
 /**
  * The narrow table of issue #15 (12 files, nine short columns) read by Floe at each of its delete
- * snapshots, by IcebergGenerics, and by the native anchors (pyarrow.dataset = Arrow C++, DuckDB)
- * on the same data files, rounds interleaved, every column, batch 10,000. Run it under {@code
- * taskset -c 0} for the per-core figures (the Python anchors inherit the pinning); with the label
- * {@code unpinned} it also reads at parallelism 2. With {@code events} as the fifth argument, the
- * same anchors run on ThroughputBenchmark's events tables too, if they are in the cache.
+ * snapshots, by IcebergGenerics, and by the native anchors (pyarrow.dataset = Arrow C++, DuckDB) on
+ * the same data files, rounds interleaved, every column, batch 10,000. Run it under {@code taskset
+ * -c 0} for the per-core figures (the Python anchors inherit the pinning); with the label {@code
+ * unpinned} it also reads at parallelism 2. With {@code events} as the fifth argument, the same
+ * anchors run on ThroughputBenchmark's events tables too, if they are in the cache.
  *
- * <p>Throughput is in rows scanned per second: the table's rows before deletes over the time, so
- * a delete's cost shows as lost throughput.
+ * <p>Throughput is in rows scanned per second: the table's rows before deletes over the time, so a
+ * delete's cost shows as lost throughput.
  *
  * <p>Usage: {@code NarrowBenchmark [rows] [rounds] [cacheDir] [pinned|unpinned] [events]}.
  */
@@ -287,7 +287,8 @@ public final class NarrowBenchmark {
 
   private static List<Table> eventsTables(Catalog catalog) {
     List<Table> tables = new ArrayList<>();
-    for (TableIdentifier id : catalog.listTables(org.apache.iceberg.catalog.Namespace.of("bench"))) {
+    for (TableIdentifier id :
+        catalog.listTables(org.apache.iceberg.catalog.Namespace.of("bench"))) {
       if (id.name().startsWith("events_")) {
         tables.add(catalog.loadTable(id));
       }

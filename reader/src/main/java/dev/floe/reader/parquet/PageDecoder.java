@@ -40,6 +40,7 @@ final class PageDecoder implements ColumnChunkDecoder {
 
   /** How staged values land in the vector. */
   private enum Target {
+    BOOLEAN,
     INT32,
     INT64,
     INT64_FROM_FLOAT_BITS,
@@ -87,6 +88,8 @@ final class PageDecoder implements ColumnChunkDecoder {
     PrimitiveTypeName physical = descriptor.getPrimitiveType().getPrimitiveTypeName();
     LogicalTypeAnnotation logical = descriptor.getPrimitiveType().getLogicalTypeAnnotation();
     switch (type.typeId()) {
+      case BOOLEAN:
+        return physical == PrimitiveTypeName.BOOLEAN ? Target.BOOLEAN : null;
       case INTEGER:
       case DATE:
         return physical == PrimitiveTypeName.INT32 ? Target.INT32 : null;
@@ -283,6 +286,13 @@ final class PageDecoder implements ColumnChunkDecoder {
         int bitWidth = bytes[offset] & 0xFF;
         values.readDictionaryIds(bytes, offset + 1, bytes.length, bitWidth, count, dictionary);
         break;
+      case RLE:
+        if (physical != PrimitiveTypeName.BOOLEAN) {
+          throw new IllegalStateException(
+              "Cannot decode " + descriptor + ": RLE values of type " + physical);
+        }
+        values.readRleBooleans(bytes, offset, count);
+        break;
       default:
         throw new IllegalStateException(
             "Cannot decode " + descriptor + ": unexpected encoding " + encoding);
@@ -293,6 +303,9 @@ final class PageDecoder implements ColumnChunkDecoder {
     long validity = vector.getValidityBuffer().memoryAddress();
     boolean nullable = maxDefinitionLevel > 0;
     switch (target) {
+      case BOOLEAN:
+        writeBits(vector, validity, nullable, at, count);
+        break;
       case INT32:
         writeFixed(vector, validity, nullable, at, count, 4);
         break;
@@ -362,6 +375,27 @@ final class PageDecoder implements ColumnChunkDecoder {
           MemoryUtil.putLong(address, value);
           MemoryUtil.putLong(address + 8, value >> 63);
       }
+    }
+  }
+
+  private void writeBits(FieldVector vector, long validity, boolean nullable, int at, int count) {
+    long data = vector.getDataBuffer().memoryAddress();
+    long[] longs = values.longs;
+    boolean allPresent = !nullable || !pageHasNulls;
+    if (allPresent) {
+      Vectors.setBits(validity, at, count);
+    }
+    for (int i = 0; i < count; i++) {
+      int row = at + i;
+      if (!allPresent) {
+        boolean present = definitionLevels[pageRow + i] != 0;
+        Vectors.setBit(validity, row, present);
+        if (!present) {
+          Vectors.setBit(data, row, false);
+          continue;
+        }
+      }
+      Vectors.setBit(data, row, longs[valueIndex++] != 0);
     }
   }
 

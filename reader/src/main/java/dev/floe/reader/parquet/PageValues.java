@@ -64,8 +64,41 @@ final class PageValues {
         }
         base = bytes;
         break;
+      case BOOLEAN:
+        ensureLongs(count);
+        if (offset + ((long) count + 7) / 8 > bytes.length) {
+          throw new IllegalStateException("Cannot decode booleans past the page end");
+        }
+        // one bit per value, least significant bit first
+        for (int i = 0; i < count; i++) {
+          longs[i] = (bytes[offset + (i >> 3)] >> (i & 7)) & 1;
+        }
+        break;
       default:
         throw new IllegalStateException("Cannot decode PLAIN values of type " + physical);
+    }
+  }
+
+  /**
+   * Reads {@code count} RLE-encoded booleans (a data page's RLE value encoding): a 4-byte length,
+   * then RLE / bit-packed runs of bit width 1.
+   */
+  void readRleBooleans(byte[] bytes, int offset, int count) {
+    if (offset + 4 > bytes.length) {
+      throw new IllegalStateException("Cannot decode RLE booleans: no length before the page end");
+    }
+    int length = PageDecoder.littleEndianInt(bytes, offset);
+    if (length < 0 || offset + 4L + length > bytes.length) {
+      throw new IllegalStateException(
+          "Cannot decode RLE booleans: length " + length + " past the page end");
+    }
+    if (ids.length < count) {
+      ids = new int[count];
+    }
+    new HybridDecoder(bytes, offset + 4, offset + 4 + length, 1).read(ids, count);
+    ensureLongs(count);
+    for (int i = 0; i < count; i++) {
+      longs[i] = ids[i];
     }
   }
 
