@@ -55,16 +55,21 @@ final class HybridDecoder {
       java.util.Arrays.fill(out, at, at + count, 0);
       return;
     }
+    // a bit buffer refilled a byte at a time: each byte of the run is loaded once
     long mask = (1L << bitWidth) - 1;
+    long buffer = 0;
+    int bits = 0;
+    int p = position;
     for (int k = 0; k < count; k++) {
-      long bit = (long) k * bitWidth;
-      int first = position + (int) (bit >>> 3);
-      long word = 0;
-      int available = Math.min(5, end - first);
-      for (int b = 0; b < available; b++) {
-        word |= (bytes[first + b] & 0xFFL) << (8 * b);
+      while (bits < bitWidth) {
+        long b = p < end ? bytes[p] & 0xFFL : 0; // a truncated run reads as zeros
+        p++;
+        buffer |= b << bits;
+        bits += 8;
       }
-      out[at + k] = (int) ((word >>> (bit & 7)) & mask);
+      out[at + k] = (int) (buffer & mask);
+      buffer >>>= bitWidth;
+      bits -= bitWidth;
     }
   }
 
