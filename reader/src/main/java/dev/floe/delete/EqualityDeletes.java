@@ -261,6 +261,9 @@ final class EqualityDeletes {
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot read equality deletes " + file.location(), e);
       }
+      if (longs != null) {
+        longs.seal();
+      }
       return new Keys(longs, bytes, containsNull);
     }
 
