@@ -31,8 +31,12 @@ def read_duckdb(threads, batch, files):
     start = time.perf_counter()
     con = duckdb.connect()
     con.execute(f"SET threads TO {threads}")
+    con.execute("SET enable_progress_bar = false")  # it would print into the answers
     quoted = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-    reader = con.execute(f"SELECT * FROM read_parquet([{quoted}])").fetch_record_batch(batch)
+    result = con.execute(f"SELECT * FROM read_parquet([{quoted}])")
+    # to_arrow_reader in newer DuckDB; fetch_record_batch (deprecated there) in older ones
+    to_reader = getattr(result, "to_arrow_reader", None) or result.fetch_record_batch
+    reader = to_reader(batch)
     rows = 0
     for b in reader:
         rows += b.num_rows
