@@ -25,9 +25,9 @@ final class ByteKeySet {
   private int arenaUsed;
   private int[] offsets = new int[16];
   private int[] lengths = new int[16];
-  private int[] hashes = new int[16];
   private int size;
-  private int[] slots; // entry number + 1; 0 is empty
+  // high 32 bits: the hash's high half; low 32 bits: entry number + 1; 0 is empty
+  private long[] slots;
   private int mask;
 
   ByteKeySet(int expected) {
@@ -35,17 +35,21 @@ final class ByteKeySet {
     while (capacity < expected * 2L && capacity < (1 << 30)) {
       capacity <<= 1;
     }
-    this.slots = new int[capacity];
+    this.slots = new long[capacity];
     this.mask = capacity - 1;
+  }
+
+  private static long slotValue(long hash, int entry) {
+    return (hash & 0xffffffff00000000L) | (entry + 1L);
   }
 
   /** Adds {@code key[0, length)}. */
   void add(byte[] key, int length) {
     long hash = hash(key, length);
     int slot = (int) hash & mask;
-    int entry;
-    while ((entry = slots[slot]) != 0) {
-      if (hashes[entry - 1] == (int) (hash >>> 32) && equalsEntry(entry - 1, key, length)) {
+    long found;
+    while ((found = slots[slot]) != 0) {
+      if (sameHash(found, hash) && equalsEntry(entry(found), key, length)) {
         return;
       }
       slot = (slot + 1) & mask;
@@ -53,7 +57,6 @@ final class ByteKeySet {
     if (size == offsets.length) {
       offsets = Arrays.copyOf(offsets, size * 2);
       lengths = Arrays.copyOf(lengths, size * 2);
-      hashes = Arrays.copyOf(hashes, size * 2);
     }
     if (arenaUsed + length > arena.length) {
       arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaUsed + length));
@@ -61,10 +64,9 @@ final class ByteKeySet {
     System.arraycopy(key, 0, arena, arenaUsed, length);
     offsets[size] = arenaUsed;
     lengths[size] = length;
-    hashes[size] = (int) (hash >>> 32);
     arenaUsed += length;
+    slots[slot] = slotValue(hash, size);
     size += 1;
-    slots[slot] = size;
     if (size * 2L > slots.length) {
       grow();
     }
@@ -72,11 +74,10 @@ final class ByteKeySet {
 
   boolean contains(byte[] key, int length) {
     long hash = hash(key, length);
-    int high = (int) (hash >>> 32);
     int slot = (int) hash & mask;
-    int entry;
-    while ((entry = slots[slot]) != 0) {
-      if (hashes[entry - 1] == high && equalsEntry(entry - 1, key, length)) {
+    long found;
+    while ((found = slots[slot]) != 0) {
+      if (sameHash(found, hash) && equalsEntry(entry(found), key, length)) {
         return true;
       }
       slot = (slot + 1) & mask;
@@ -87,16 +88,23 @@ final class ByteKeySet {
   /** Whether the bytes {@code [start, start + length)} of {@code buffer} are a key. */
   boolean contains(ArrowBuf buffer, long start, int length) {
     long hash = hash(buffer, start, length);
-    int high = (int) (hash >>> 32);
     int slot = (int) hash & mask;
-    int entry;
-    while ((entry = slots[slot]) != 0) {
-      if (hashes[entry - 1] == high && equalsEntry(entry - 1, buffer, start, length)) {
+    long found;
+    while ((found = slots[slot]) != 0) {
+      if (sameHash(found, hash) && equalsEntry(entry(found), buffer, start, length)) {
         return true;
       }
       slot = (slot + 1) & mask;
     }
     return false;
+  }
+
+  private static boolean sameHash(long slotValue, long hash) {
+    return ((slotValue ^ hash) & 0xffffffff00000000L) == 0;
+  }
+
+  private static int entry(long slotValue) {
+    return (int) slotValue - 1;
   }
 
   int size() {
@@ -105,7 +113,7 @@ final class ByteKeySet {
 
   /** Bytes held, for the cache's bound. */
   long bytes() {
-    return arena.length + 12L * offsets.length + 4L * slots.length + 64;
+    return arena.length + 8L * offsets.length + 8L * slots.length + 64;
   }
 
   static long hash(byte[] key, int length) {
@@ -181,14 +189,15 @@ final class ByteKeySet {
   }
 
   private void grow() {
-    this.slots = new int[slots.length * 2];
+    this.slots = new long[slots.length * 2];
     this.mask = slots.length - 1;
     for (int entry = 0; entry < size; entry++) {
-      int slot = (int) (hash(arena, offsets[entry], lengths[entry])) & mask;
+      long hash = hash(arena, offsets[entry], lengths[entry]);
+      int slot = (int) hash & mask;
       while (slots[slot] != 0) {
         slot = (slot + 1) & mask;
       }
-      slots[slot] = entry + 1;
+      slots[slot] = slotValue(hash, entry);
     }
   }
 }
