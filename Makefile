@@ -1,7 +1,7 @@
 # Floe build entry points. Java 17 + Maven are the only prerequisites.
 MVN ?= mvn -B -ntp
 
-.PHONY: build test demo bench bench-splits bench-nested bench-serve fmt clean memory-test python-env python-test python-memory-test
+.PHONY: build test demo bench bench-narrow bench-narrow-run bench-splits bench-nested bench-serve fmt clean memory-test python-env python-test python-memory-test
 
 ## build: compile everything and produce bin/floe's classpath (no tests)
 build:
@@ -62,6 +62,21 @@ bench: build
 	java -Xmx2g --add-opens=java.base/java.nio=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
 	  -cp benchmarks/target/floe-benchmarks-0.1.0-SNAPSHOT.jar:$$(cat benchmarks/target/classpath.txt) \
 	  dev.floe.bench.ThroughputBenchmark $(BENCH_ROWS) $(BENCH_ROUNDS) benchmarks/target/tables $(BENCH_PARALLELISM)
+	$(MAKE) bench-narrow-run NARROW_EXTRA=events
+
+## bench-narrow: issue #15's narrow table (12 files; NARROW_ROWS rows in all) at each delete snapshot,
+## Floe vs IcebergGenerics vs pyarrow.dataset / DuckDB (python/.venv if present), pinned to one core
+## (taskset -c 0) and unpinned; `make bench` also runs the anchors on its events tables
+NARROW_ROWS ?= 12000000
+NARROW_JAVA = java -Xmx2g --add-opens=java.base/java.nio=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+	  -cp benchmarks/target/floe-benchmarks-0.1.0-SNAPSHOT.jar:$$(cat benchmarks/target/classpath.txt) \
+	  dev.floe.bench.NarrowBenchmark $(NARROW_ROWS) $(BENCH_ROUNDS) benchmarks/target/tables
+bench-narrow: build
+	$(MVN) -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+	$(MAKE) bench-narrow-run
+bench-narrow-run:
+	taskset -c 0 $(NARROW_JAVA) pinned $(NARROW_EXTRA)
+	$(NARROW_JAVA) unpinned $(NARROW_EXTRA)
 
 ## python-memory-test: not in CI. One Ray worker reads a >= 1 GB fixture table (generated once into
 ## FLOE_PYTHON_MEMORY_TABLES) through floe.ray.read_iceberg under a 256 MiB JVM heap; its peak RSS

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.floe.arrow.RowView;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Predicate;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
@@ -37,23 +37,43 @@ public final class RowSelector {
 
   private final PositionDeleteIndex positionDeletes;
   private final long[] sortedPositions;
-  private final Predicate<StructLike> notEqualityDeleted;
+  private final EqualityDeletes equalityDeletes;
   private final RowEvaluator residual;
   private final Schema readSchema;
   private final DeleteCounter counter;
 
   private RowSelector(
       PositionDeleteIndex positionDeletes,
-      Predicate<StructLike> notEqualityDeleted,
+      EqualityDeletes equalityDeletes,
       RowEvaluator residual,
       Schema readSchema,
       DeleteCounter counter) {
     this.positionDeletes = positionDeletes;
     this.sortedPositions = sorted(positionDeletes);
-    this.notEqualityDeleted = notEqualityDeleted;
+    this.equalityDeletes = equalityDeletes;
     this.residual = residual;
     this.readSchema = readSchema;
     this.counter = counter;
+  }
+
+  /** Loads the deletes of one data file, with a cache of its own (tests). */
+  public static RowSelector load(
+      String dataFile,
+      List<DeleteFile> deletes,
+      Schema tableSchema,
+      Schema expectedSchema,
+      Expression residual,
+      boolean caseSensitive,
+      FileIO io) {
+    return load(
+        dataFile,
+        deletes,
+        tableSchema,
+        expectedSchema,
+        residual,
+        caseSensitive,
+        io,
+        DeleteCache.withMaxBytes(0));
   }
 
   /**
@@ -65,6 +85,7 @@ public final class RowSelector {
    * @param expectedSchema the columns the caller needs (projection plus residual columns)
    * @param residual the task's residual filter, applied exactly
    * @param io to open delete files
+   * @param cache the scan's delete files already loaded, shared with the scan's other data files
    */
   public static RowSelector load(
       String dataFile,
@@ -73,23 +94,50 @@ public final class RowSelector {
       Schema expectedSchema,
       Expression residual,
       boolean caseSensitive,
-      FileIO io) {
+      FileIO io,
+      DeleteCache cache) {
     requireNonNull(dataFile, "dataFile is null");
     requireNonNull(io, "io is null");
+    requireNonNull(cache, "cache is null");
     DeleteCounter counter = new DeleteCounter();
     IcebergDeletes filter =
-        new IcebergDeletes(dataFile, deletes, tableSchema, expectedSchema, counter, io);
+        new IcebergDeletes(dataFile, deletes, tableSchema, expectedSchema, counter, io, cache);
     PositionDeleteIndex positions = filter.hasPosDeletes() ? filter.deletedRowPositions() : null;
     if (positions != null && positions.isEmpty()) {
       positions = null;
     }
-    Predicate<StructLike> notEqDeleted = filter.hasEqDeletes() ? filter.eqDeletedRowFilter() : null;
     Schema readSchema = filter.requiredSchema();
+    EqualityDeletes equalityDeletes =
+        filter.hasEqDeletes()
+            ? EqualityDeletes.load(
+                deletes,
+                readSchema,
+                io,
+                cache,
+                new CachingLoader(file -> io.newInputFile(file.location()), cache))
+            : null;
     RowEvaluator evaluator =
         residual == null || residual.equals(Expressions.alwaysTrue())
             ? null
             : new RowEvaluator(readSchema.asStruct(), NullSafeIn.nullSafe(residual), caseSensitive);
-    return new RowSelector(positions, notEqDeleted, evaluator, readSchema, counter);
+    return new RowSelector(positions, equalityDeletes, evaluator, readSchema, counter);
+  }
+
+  /**
+   * Takes the vectors every batch is decoded into, laid out as {@link #readSchema()}; called once,
+   * before the first {@link #select}. Equality deletes read their key columns from them directly.
+   */
+  public void bind(List<FieldVector> readVectors) {
+    requireNonNull(readVectors, "readVectors is null");
+    if (readVectors.size() != readSchema.columns().size()) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Invalid read vectors: %d, expected %d",
+              readVectors.size(), readSchema.columns().size()));
+    }
+    if (equalityDeletes != null) {
+      equalityDeletes.bind(readVectors);
+    }
   }
 
   /**
@@ -102,7 +150,16 @@ public final class RowSelector {
 
   /** Whether every row of every batch survives, so {@link #select} need not be called. */
   public boolean keepsAll() {
-    return positionDeletes == null && notEqualityDeleted == null && residual == null;
+    return positionDeletes == null && equalityDeletes == null && residual == null;
+  }
+
+  /**
+   * How many equality-delete keys (groups of delete files with the same key columns) go through
+   * Iceberg's row-by-row {@code StructLikeSet} (keys inside structs, uuid, fixed) instead of
+   * probing sets with the key vectors.
+   */
+  public int equalityKeysAppliedByRow() {
+    return equalityDeletes == null ? 0 : equalityDeletes.rowByRowGroups();
   }
 
   /** Rows removed by deletes so far. */
@@ -121,6 +178,8 @@ public final class RowSelector {
    */
   public int select(RowView row, int rows, long firstPosition, int[] selection) {
     int kept = 0;
+    boolean[] equalityDeleted =
+        equalityDeletes == null ? null : equalityDeletes.deletedRows(rows, row);
     int nextDeleted = nextDeletedRow(firstPosition, 0, rows);
     for (int i = 0; i < rows; i++) {
       if (i == nextDeleted) {
@@ -128,7 +187,7 @@ public final class RowSelector {
         nextDeleted = nextDeletedRow(firstPosition, i + 1, rows);
         continue;
       }
-      if (notEqualityDeleted != null && !notEqualityDeleted.test(row.at(i))) {
+      if (equalityDeleted != null && equalityDeleted[i]) {
         counter.increment();
         continue;
       }
@@ -222,6 +281,7 @@ public final class RowSelector {
   /** Iceberg's delete loading, over rows that are already {@link StructLike} views. */
   private static final class IcebergDeletes extends DeleteFilter<StructLike> {
     private final FileIO io;
+    private final DeleteCache cache;
 
     IcebergDeletes(
         String filePath,
@@ -229,10 +289,12 @@ public final class RowSelector {
         Schema tableSchema,
         Schema expectedSchema,
         DeleteCounter counter,
-        FileIO io) {
+        FileIO io,
+        DeleteCache cache) {
       // positions come from the reader, not from a _pos column
       super(filePath, deletes, tableSchema, expectedSchema, counter, false);
       this.io = io;
+      this.cache = cache;
     }
 
     @Override
@@ -249,10 +311,34 @@ public final class RowSelector {
      * Loads delete files on the reading thread, one after another. Iceberg's default hands them to
      * a shared pool and polls for completion every 10 ms, which costs more than it saves for the
      * few delete files of one data file, and would let several files' deletes be in memory at once.
+     *
+     * <p>Position-delete files (and equality deletes on the fallback path) go through Iceberg's
+     * caching hook into the scan's {@link DeleteCache}: a partition-scoped position-delete file is
+     * read once, into an index per data file it references, and not once per data file.
      */
     @Override
     protected DeleteLoader newDeleteLoader() {
-      return new BaseDeleteLoader(this::loadInputFile, null);
+      return new CachingLoader(this::loadInputFile, cache);
+    }
+  }
+
+  /** Iceberg's delete loader, serial, with its cache hook backed by the scan's cache. */
+  private static final class CachingLoader extends BaseDeleteLoader {
+    private final DeleteCache cache;
+
+    CachingLoader(java.util.function.Function<DeleteFile, InputFile> open, DeleteCache cache) {
+      super(open, null);
+      this.cache = cache;
+    }
+
+    @Override
+    protected boolean canCache(long size) {
+      return size <= cache.maxBytes();
+    }
+
+    @Override
+    protected <V> V getOrLoad(String key, java.util.function.Supplier<V> valueSupplier, long size) {
+      return cache.get("iceberg:" + key, size, valueSupplier);
     }
   }
 }

@@ -340,11 +340,13 @@ public final class FileTaskReader implements Closeable {
                   context.tableSchema(), context.expectedSchema(), equalityFieldIds(task)),
               residual,
               context.caseSensitive(),
-              context.io());
+              context.io(),
+              context.deleteCache());
       Schema readSchema = selector.readSchema();
       List<FieldVector> readVectors = readVectors(readSchema, dataColumns);
       this.batchRows = BatchRows.of(context, task.file(), readSchema);
       this.rowView = new RowView(readSchema.asStruct(), readVectors);
+      selector.bind(readVectors);
       Map<Integer, ?> partitionValues = PartitionUtil.constantsMap(task);
       List<Types.NestedField> fileColumns = new ArrayList<>();
       List<FieldVector> fileVectors = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.floe.reader;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.floe.delete.DeleteCache;
 import java.util.List;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
@@ -32,6 +33,8 @@ import org.apache.iceberg.types.Types;
  *     may have planned the tasks with a weaker one); null to take each task's own residual
  * @param maxBatchBytes bytes a batch's buffers may take before the batch's row count shrinks below
  *     {@code batchSize}; {@link Long#MAX_VALUE} for batches bounded by rows only
+ * @param deleteCache the delete files this scan has loaded, shared by its data files and threads;
+ *     cleared when the scan releases its files
  */
 public record ReadContext(
     String tableName,
@@ -44,7 +47,36 @@ public record ReadContext(
     FileIO io,
     NameMapping nameMapping,
     Expression rowFilter,
-    long maxBatchBytes) {
+    long maxBatchBytes,
+    DeleteCache deleteCache) {
+  /** A context with a delete cache of its own, of {@link DeleteCache#DEFAULT_MAX_BYTES}. */
+  public ReadContext(
+      String tableName,
+      Schema tableSchema,
+      Schema projection,
+      Schema expectedSchema,
+      List<MetadataColumn> metadataColumns,
+      boolean caseSensitive,
+      int batchSize,
+      FileIO io,
+      NameMapping nameMapping,
+      Expression rowFilter,
+      long maxBatchBytes) {
+    this(
+        tableName,
+        tableSchema,
+        projection,
+        expectedSchema,
+        metadataColumns,
+        caseSensitive,
+        batchSize,
+        io,
+        nameMapping,
+        rowFilter,
+        maxBatchBytes,
+        DeleteCache.withDefaultBound());
+  }
+
   public ReadContext {
     requireNonNull(tableName, "tableName is null");
     requireNonNull(tableSchema, "tableSchema is null");
@@ -52,6 +84,7 @@ public record ReadContext(
     requireNonNull(expectedSchema, "expectedSchema is null");
     metadataColumns = List.copyOf(requireNonNull(metadataColumns, "metadataColumns is null"));
     requireNonNull(io, "io is null");
+    requireNonNull(deleteCache, "deleteCache is null");
     if (batchSize <= 0) {
       throw new IllegalArgumentException("Invalid batch size: " + batchSize + ", expected > 0");
     }
@@ -61,7 +94,7 @@ public record ReadContext(
     }
   }
 
-  /** A context whose batches are bounded by rows only. */
+  /** A context whose batches are bounded by rows only, with a delete cache of its own. */
   public ReadContext(
       String tableName,
       Schema tableSchema,

@@ -263,6 +263,7 @@ public final class RecordBatchStream extends ArrowReader implements Iterable<Vec
       this.taskIterator = null;
       this.tasks = null;
     }
+    plan.context().deleteCache().clear(); // the delete files shared by this scan's data files
     if (failure != null) {
       if (primary != null) {
         primary.addSuppressed(failure);

@@ -40,6 +40,7 @@ final class PageDecoder implements ColumnChunkDecoder {
 
   /** How staged values land in the vector. */
   enum Target {
+    BOOLEAN,
     INT32,
     INT64,
     INT64_FROM_FLOAT_BITS,
@@ -88,6 +89,8 @@ final class PageDecoder implements ColumnChunkDecoder {
     PrimitiveTypeName physical = descriptor.getPrimitiveType().getPrimitiveTypeName();
     LogicalTypeAnnotation logical = descriptor.getPrimitiveType().getLogicalTypeAnnotation();
     switch (type.typeId()) {
+      case BOOLEAN:
+        return physical == PrimitiveTypeName.BOOLEAN ? Target.BOOLEAN : null;
       case INTEGER:
       case DATE:
         return physical == PrimitiveTypeName.INT32 ? Target.INT32 : null;
@@ -210,21 +213,44 @@ final class PageDecoder implements ColumnChunkDecoder {
   }
 
   private void readPageV1(DataPageV1 page) throws java.io.IOException {
-    byte[] bytes = page.getBytes().toByteArray();
+    // the page's decompressed bytes where they are, without copying them into a fresh array
+    java.nio.ByteBuffer buffer = page.getBytes().toByteBuffer();
+    byte[] bytes;
+    int start;
+    int end;
+    if (buffer.hasArray()) {
+      bytes = buffer.array();
+      start = buffer.arrayOffset() + buffer.position();
+      end = start + buffer.remaining();
+    } else {
+      bytes = page.getBytes().toByteArray();
+      start = 0;
+      end = bytes.length;
+    }
     int rows = page.getValueCount();
-    int offset = 0;
+    int offset = start;
     int present = rows;
     if (maxDefinitionLevel > 0) {
       if (page.getDlEncoding() == Encoding.BIT_PACKED) {
-        present = readBitPackedLevels(bytes, rows);
-        offset = (rows + 7) / 8;
+        if (start + (rows + 7L) / 8 > end) {
+          throw new IllegalStateException("Cannot decode levels of " + descriptor + ": page ends");
+        }
+        present = readBitPackedLevels(bytes, start, rows);
+        offset = start + (rows + 7) / 8;
       } else {
-        int length = littleEndianInt(bytes, 0);
-        present = readLevels(bytes, 4, 4 + length, rows);
-        offset = 4 + length;
+        if (start + 4 > end) {
+          throw new IllegalStateException("Cannot decode levels of " + descriptor + ": page ends");
+        }
+        int length = littleEndianInt(bytes, start);
+        if (length < 0 || start + 4L + length > end) {
+          throw new IllegalStateException(
+              "Cannot decode levels of " + descriptor + ": length " + length + " past the page");
+        }
+        present = readLevels(bytes, start + 4, start + 4 + length, rows);
+        offset = start + 4 + length;
       }
     }
-    readValues(page.getValueEncoding(), bytes, offset, present);
+    readValues(page.getValueEncoding(), bytes, offset, end, present);
     this.pageRows = rows;
     this.pageHasNulls = present < rows;
   }
@@ -239,7 +265,8 @@ final class PageDecoder implements ColumnChunkDecoder {
       byte[] levels = page.getDefinitionLevels().toByteArray();
       present = readLevels(levels, 0, levels.length, rows);
     }
-    readValues(page.getDataEncoding(), page.getData().toByteArray(), 0, present);
+    byte[] data = page.getData().toByteArray();
+    readValues(page.getDataEncoding(), data, 0, data.length, present);
     this.pageRows = rows;
     this.pageHasNulls = present < rows;
   }
@@ -258,31 +285,41 @@ final class PageDecoder implements ColumnChunkDecoder {
   }
 
   /** The deprecated BIT_PACKED level encoding: one bit per row, most significant bit first. */
-  private int readBitPackedLevels(byte[] bytes, int rows) {
+  private int readBitPackedLevels(byte[] bytes, int start, int rows) {
     if (definitionLevels.length < rows) {
       definitionLevels = new int[rows];
     }
     int present = 0;
     for (int i = 0; i < rows; i++) {
-      definitionLevels[i] = (bytes[i >> 3] >> (7 - (i & 7))) & 1;
+      definitionLevels[i] = (bytes[start + (i >> 3)] >> (7 - (i & 7))) & 1;
       present += definitionLevels[i];
     }
     return present;
   }
 
-  private void readValues(Encoding encoding, byte[] bytes, int offset, int count) {
+  private void readValues(Encoding encoding, byte[] bytes, int offset, int end, int count) {
     switch (encoding) {
       case PLAIN:
         values.readPlain(
-            bytes, offset, count, physical, descriptor.getPrimitiveType().getTypeLength());
+            bytes, offset, end, count, physical, descriptor.getPrimitiveType().getTypeLength());
         break;
       case PLAIN_DICTIONARY:
       case RLE_DICTIONARY:
         if (dictionary == null) {
           throw new IllegalStateException("Cannot decode " + descriptor + ": no dictionary page");
         }
+        if (offset >= end) {
+          throw new IllegalStateException("Cannot decode " + descriptor + ": no bit width");
+        }
         int bitWidth = bytes[offset] & 0xFF;
-        values.readDictionaryIds(bytes, offset + 1, bytes.length, bitWidth, count, dictionary);
+        values.readDictionaryIds(bytes, offset + 1, end, bitWidth, count, dictionary);
+        break;
+      case RLE:
+        if (physical != PrimitiveTypeName.BOOLEAN) {
+          throw new IllegalStateException(
+              "Cannot decode " + descriptor + ": RLE values of type " + physical);
+        }
+        values.readRleBooleans(bytes, offset, end, count);
         break;
       default:
         throw new IllegalStateException(
@@ -294,6 +331,9 @@ final class PageDecoder implements ColumnChunkDecoder {
     long validity = vector.getValidityBuffer().memoryAddress();
     boolean nullable = maxDefinitionLevel > 0;
     switch (target) {
+      case BOOLEAN:
+        writeBits(vector, validity, nullable, at, count);
+        break;
       case INT32:
         writeFixed(vector, validity, nullable, at, count, 4);
         break;
@@ -331,38 +371,88 @@ final class PageDecoder implements ColumnChunkDecoder {
         valueIndex += count;
         return;
       }
-      if (width == 4) {
-        for (int i = 0; i < count; i++) {
-          MemoryUtil.putInt(data + 4L * (at + i), (int) longs[valueIndex + i]);
-        }
-        valueIndex += count;
-        return;
+      for (int i = 0; i < count; i++) {
+        put(data + (long) width * (at + i), longs[valueIndex + i], width);
       }
+      valueIndex += count;
+      return;
+    }
+    int[] levels = definitionLevels;
+    setValidity(validity, at, count);
+    for (int i = 0; i < count; i++) {
+      if (levels[pageRow + i] != 0) {
+        put(data + (long) width * (at + i), longs[valueIndex++], width);
+      }
+    }
+  }
+
+  /** Validity of rows {@code [at, at + count)} from the page's levels, a byte at a time. */
+  private void setValidity(long validity, int at, int count) {
+    int[] levels = definitionLevels;
+    int i = 0;
+    while (i < count && ((at + i) & 7) != 0) {
+      Vectors.setBit(validity, at + i, levels[pageRow + i] != 0);
+      i++;
+    }
+    for (; i + 8 <= count; i += 8) {
+      int bits = 0;
+      int level = pageRow + i;
+      for (int bit = 0; bit < 8; bit++) {
+        bits |= (levels[level + bit] != 0 ? 1 : 0) << bit;
+      }
+      MemoryUtil.putByte(validity + ((at + i) >> 3), (byte) bits);
+    }
+    for (; i < count; i++) {
+      Vectors.setBit(validity, at + i, levels[pageRow + i] != 0);
+    }
+  }
+
+  private void put(long address, long value, int width) {
+    switch (width) {
+      case 4:
+        MemoryUtil.putInt(address, (int) value);
+        break;
+      case 8:
+        MemoryUtil.putLong(
+            address,
+            target == Target.INT64_FROM_FLOAT_BITS
+                ? Double.doubleToRawLongBits(Float.intBitsToFloat((int) value))
+                : value);
+        break;
+      default: // a decimal's 16 bytes: the value and its sign extension
+        MemoryUtil.putLong(address, value);
+        MemoryUtil.putLong(address + 8, value >> 63);
+    }
+  }
+
+  private void writeBits(FieldVector vector, long validity, boolean nullable, int at, int count) {
+    long data = vector.getDataBuffer().memoryAddress();
+    long[] longs = values.longs;
+    if (!nullable || !pageHasNulls) {
+      Vectors.setBits(validity, at, count);
+      int i = 0;
+      while (i < count && ((at + i) & 7) != 0) {
+        Vectors.setBit(data, at + i, longs[valueIndex++] != 0);
+        i++;
+      }
+      for (; i + 8 <= count; i += 8) { // whole bytes: eight values at a time
+        int bits = 0;
+        for (int bit = 0; bit < 8; bit++) {
+          bits |= (int) longs[valueIndex + bit] << bit;
+        }
+        valueIndex += 8;
+        MemoryUtil.putByte(data + ((at + i) >> 3), (byte) bits);
+      }
+      for (; i < count; i++) {
+        Vectors.setBit(data, at + i, longs[valueIndex++] != 0);
+      }
+      return;
     }
     for (int i = 0; i < count; i++) {
       int row = at + i;
-      boolean present = !nullable || definitionLevels[pageRow + i] != 0;
+      boolean present = definitionLevels[pageRow + i] != 0;
       Vectors.setBit(validity, row, present);
-      if (!present) {
-        continue;
-      }
-      long value = longs[valueIndex++];
-      long address = data + (long) width * row;
-      switch (width) {
-        case 4:
-          MemoryUtil.putInt(address, (int) value);
-          break;
-        case 8:
-          MemoryUtil.putLong(
-              address,
-              target == Target.INT64_FROM_FLOAT_BITS
-                  ? Double.doubleToRawLongBits(Float.intBitsToFloat((int) value))
-                  : value);
-          break;
-        default:
-          MemoryUtil.putLong(address, value);
-          MemoryUtil.putLong(address + 8, value >> 63);
-      }
+      Vectors.setBit(data, row, present && longs[valueIndex++] != 0);
     }
   }
 
