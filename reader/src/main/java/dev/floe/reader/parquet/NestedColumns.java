@@ -107,6 +107,9 @@ final class NestedColumns {
                   descriptor, descriptor.getMaxDefinitionLevel(), present));
         }
         PageDecoder.Target target = PageDecoder.target(descriptor, type);
+        if (target == PageDecoder.Target.BOOLEAN) {
+          target = null; // nested booleans go value by value; flat ones have the page decoder
+        }
         LeafColumn leaf =
             new LeafColumn(
                 descriptor,
