@@ -6,9 +6,6 @@ import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.ValueVector;
-import org.apache.arrow.vector.complex.ListVector;
-import org.apache.arrow.vector.complex.StructVector;
 
 /**
  * Compacts vectors in place so that only selected rows remain, in order. Deletes are usually
@@ -55,48 +52,18 @@ public final class BatchCompactor {
    */
   private static void compactNested(FieldVector vector, int[] selection, int count) {
     try (FieldVector kept = vector.getField().createVector(vector.getAllocator())) {
-      for (int target = 0; target < count; target++) {
-        copyRow(vector, selection[target], kept, target);
+      int target = 0;
+      while (target < count) {
+        int end = target + 1;
+        while (end < count && selection[end] == selection[end - 1] + 1) {
+          end++;
+        }
+        NestedRowCopier.copy(vector, selection[target], kept, target, end - target);
+        target = end;
       }
       kept.setValueCount(count);
       vector.clear();
       kept.makeTransferPair(vector).transfer();
-    }
-  }
-
-  /**
-   * Copies row {@code from} of {@code source} to row {@code to} of {@code target}, rows written in
-   * ascending order. Not Arrow's list copy: it goes through {@code ComplexCopier}, whose writers
-   * cannot write every element type (it throws on timestamptz elements).
-   */
-  private static void copyRow(ValueVector source, int from, ValueVector target, int to) {
-    if (source instanceof ListVector list) { // maps too
-      ListVector out = (ListVector) target;
-      if (list.isNull(from)) {
-        out.setNull(to);
-        return;
-      }
-      int start = list.getOffsetBuffer().getInt((long) from * ListVector.OFFSET_WIDTH);
-      int end = list.getOffsetBuffer().getInt((long) (from + 1) * ListVector.OFFSET_WIDTH);
-      int at = out.startNewValue(to);
-      for (int element = start; element < end; element++) {
-        copyRow(list.getDataVector(), element, out.getDataVector(), at + element - start);
-      }
-      out.endValue(to, end - start);
-    } else if (source instanceof StructVector struct) {
-      StructVector out = (StructVector) target;
-      if (struct.isNull(from)) {
-        out.setNull(to);
-      } else {
-        out.setIndexDefined(to);
-      }
-      List<FieldVector> children = struct.getChildrenFromFields();
-      List<FieldVector> outChildren = out.getChildrenFromFields();
-      for (int j = 0; j < children.size(); j++) {
-        copyRow(children.get(j), from, outChildren.get(j), to);
-      }
-    } else {
-      target.copyFromSafe(from, to, source);
     }
   }
 
