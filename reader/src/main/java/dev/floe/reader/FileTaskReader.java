@@ -8,7 +8,9 @@ import dev.floe.arrow.BatchCompactor;
 import dev.floe.arrow.ConstantColumn;
 import dev.floe.arrow.RowView;
 import dev.floe.arrow.SharedBuffers;
+import dev.floe.delete.DeletionVectorCheck;
 import dev.floe.delete.RowSelector;
+import dev.floe.reader.parquet.ParquetBatchSource;
 import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +19,13 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.ContentFileUtil;
 import org.apache.iceberg.util.PartitionUtil;
 
 /**
@@ -273,15 +278,7 @@ public final class FileTaskReader implements Closeable {
       this.dataVectors = outputVectors.subList(0, dataColumns);
       this.metadataVectors = outputVectors.subList(dataColumns, outputVectors.size());
       Expression residual = context.residual(task);
-      this.selector =
-          RowSelector.load(
-              task.file().location(),
-              task.deletes(),
-              context.tableSchema(),
-              context.expectedSchema(),
-              residual,
-              context.caseSensitive(),
-              context.io());
+      this.selector = loadDeletes(residual);
       Schema readSchema = selector.readSchema();
       List<FieldVector> readVectors = readVectors(readSchema, dataColumns);
       this.rowView = new RowView(readSchema.asStruct(), readVectors);
@@ -300,6 +297,51 @@ public final class FileTaskReader implements Closeable {
         }
       }
       this.source = Formats.open(context, task, residual, new Schema(fileColumns), fileVectors);
+    }
+
+    /**
+     * Loads the task's deletes (all of them, now). A failure names the delete file it happened in,
+     * and streams a format reader left open on a damaged delete file are closed.
+     */
+    private RowSelector loadDeletes(Expression residual) {
+      OpenStreams streams = new OpenStreams();
+      RuntimeException failure = null;
+      try {
+        // delete pages are checked as data pages are: a damaged page must not delete other rows
+        FileIO io = streams.track(context.io(), ParquetBatchSource::verifyingPageChecksums);
+        for (DeleteFile delete : task.deletes()) {
+          if (ContentFileUtil.isDV(delete)) {
+            DeletionVectorCheck.verify(
+                io.newInputFile(delete.location(), delete.fileSizeInBytes()), delete);
+          }
+        }
+        return RowSelector.load(
+            task.file().location(),
+            task.deletes(),
+            context.tableSchema(),
+            context.expectedSchema(),
+            residual,
+            context.caseSensitive(),
+            io);
+      } catch (RuntimeException e) {
+        failure =
+            streams.lastFile() == null
+                ? e
+                : new FloeException(
+                    String.format(
+                        "Cannot read delete file %s: %s", streams.lastFile(), describe(e)),
+                    e);
+        throw failure;
+      } finally {
+        Closing.Action closeStreams = streams::close;
+        RuntimeException closing = Closing.run(null, closeStreams);
+        if (closing != null) {
+          if (failure == null) {
+            throw closing;
+          }
+          failure.addSuppressed(closing);
+        }
+      }
     }
 
     private List<FieldVector> readVectors(Schema readSchema, int dataColumns) {

@@ -95,7 +95,7 @@ public final class ParquetBatchSource implements BatchSource {
    * {@link RelocatedInputFile}); other files are read as they are. Pages written without a CRC are
    * not checked.
    */
-  static InputFile verifyingPageChecksums(InputFile file) {
+  public static InputFile verifyingPageChecksums(InputFile file) {
     InputFile target = file instanceof RelocatedInputFile relocated ? relocated.target() : file;
     if (!(target instanceof HadoopInputFile hadoop) || hadoop.nativeCryptoParameters() != null) {
       return file;
