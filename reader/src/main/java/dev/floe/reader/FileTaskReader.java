@@ -10,6 +10,7 @@ import dev.floe.arrow.RowView;
 import dev.floe.arrow.SharedBuffers;
 import dev.floe.delete.DeletionVectorCheck;
 import dev.floe.delete.RowSelector;
+import dev.floe.reader.orc.OrcSpinGuard;
 import dev.floe.reader.parquet.ParquetBatchSource;
 import java.io.Closeable;
 import java.util.ArrayList;
@@ -249,8 +250,21 @@ public final class FileTaskReader implements Closeable {
         limit, context.batchSize(), describe(e), Math.max(1, context.batchSize() / 4));
   }
 
+  /**
+   * The failure's message, followed by its root cause's when that says more: wrappers such as
+   * Iceberg's "Failed to open file: X" leave out why (e.g. "Permission denied").
+   */
   private static String describe(Throwable e) {
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    Throwable root = e;
+    for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 16; depth++) {
+      root = root.getCause();
+    }
+    String because = root.getMessage();
+    if (root == e || because == null || message.contains(because)) {
+      return message;
+    }
+    return message + " (" + root.getClass().getSimpleName() + ": " + because + ")";
   }
 
   /** Assembles a reader, remembering what it opened so a failure can close it. */
@@ -315,14 +329,17 @@ public final class FileTaskReader implements Closeable {
                 io.newInputFile(delete.location(), delete.fileSizeInBytes()), delete);
           }
         }
-        return RowSelector.load(
-            task.file().location(),
-            task.deletes(),
-            context.tableSchema(),
-            context.expectedSchema(),
-            residual,
-            context.caseSensitive(),
-            io);
+        // ORC delete files are decoded by orc-core, which may loop on a damaged stream
+        return OrcSpinGuard.run(
+            () ->
+                RowSelector.load(
+                    task.file().location(),
+                    task.deletes(),
+                    context.tableSchema(),
+                    context.expectedSchema(),
+                    residual,
+                    context.caseSensitive(),
+                    io));
       } catch (RuntimeException e) {
         failure =
             streams.lastFile() == null

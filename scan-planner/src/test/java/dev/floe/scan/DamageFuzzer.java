@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -142,10 +143,11 @@ final class DamageFuzzer {
 
   private Trial trial(int number, Target target, Damage damage, int parallelism, int batchSize) {
     byte[] damaged = damage.apply(target.original());
+    Map<String, String> openBefore = Leaks.openFilesUnder(warehouse, Map.of());
     write(target.path(), damaged);
     try {
       Ending ending = readUnderWatchdog(parallelism, batchSize);
-      return classify(number, target, damage, parallelism, ending);
+      return classify(number, target, damage, parallelism, ending, openBefore);
     } finally {
       write(target.path(), target.original());
     }
@@ -200,11 +202,17 @@ final class DamageFuzzer {
     return new Ending(true, rows, failure, leak, null);
   }
 
-  private Trial classify(int number, Target target, Damage damage, int parallelism, Ending ending) {
+  private Trial classify(
+      int number,
+      Target target,
+      Damage damage,
+      int parallelism,
+      Ending ending,
+      Map<String, String> openBefore) {
     if (!ending.finished()) {
       return new Trial(number, target, damage, parallelism, Outcome.HANG, ending.stack());
     }
-    String leak = leak(ending);
+    String leak = leak(ending, openBefore);
     if (leak != null) {
       return new Trial(number, target, damage, parallelism, Outcome.LEAK, leak);
     }
@@ -248,12 +256,12 @@ final class DamageFuzzer {
   }
 
   /** What the read left behind: a buffer, a reader thread or an open table file; else null. */
-  private String leak(Ending ending) {
+  private String leak(Ending ending, Map<String, String> openBefore) {
     if (ending.leak() != null) {
       return ending.leak();
     }
     try {
-      List<String> left = Leaks.awaitNoneLeft(warehouse, 1_000);
+      List<String> left = Leaks.awaitNoneLeft(warehouse, openBefore, 1_000);
       return left.isEmpty() ? null : "left behind: " + left;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

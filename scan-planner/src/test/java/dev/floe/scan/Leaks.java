@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -42,17 +44,27 @@ final class Leaks {
 
   /** The files under {@code dir} that this process holds open. */
   static List<String> openFilesUnder(Path dir) {
+    return new ArrayList<>(openFilesUnder(dir, Map.of()).values());
+  }
+
+  /**
+   * The files under {@code dir} that this process holds open, by descriptor, leaving out the
+   * descriptors of {@code before} that still name the same file (left open by something earlier,
+   * e.g. a stream that only garbage collection will close).
+   */
+  static Map<String, String> openFilesUnder(Path dir, Map<String, String> before) {
     if (!canCountFiles()) {
-      return List.of();
+      return Map.of();
     }
     String prefix = dir.toAbsolutePath().normalize().toString();
-    List<String> open = new ArrayList<>();
+    Map<String, String> open = new TreeMap<>();
     try (Stream<Path> fds = Files.list(FDS)) {
       for (Path fd : (Iterable<Path>) fds::iterator) {
         try {
           String target = Files.readSymbolicLink(fd).toString();
-          if (target.startsWith(prefix)) {
-            open.add(target);
+          String name = fd.getFileName().toString();
+          if (target.startsWith(prefix) && !target.equals(before.get(name))) {
+            open.put(name, target);
           }
         } catch (IOException e) {
           // closed between listing and reading: not open any more
@@ -69,10 +81,16 @@ final class Leaks {
    * what is still there (empty when nothing is).
    */
   static List<String> awaitNoneLeft(Path dir, long millis) throws InterruptedException {
+    return awaitNoneLeft(dir, Map.of(), millis);
+  }
+
+  /** As {@link #awaitNoneLeft(Path, long)}, not counting the open files of {@code before}. */
+  static List<String> awaitNoneLeft(Path dir, Map<String, String> before, long millis)
+      throws InterruptedException {
     long deadline = System.nanoTime() + millis * 1_000_000L;
     while (true) {
       List<String> left = new ArrayList<>(readerThreads());
-      left.addAll(openFilesUnder(dir));
+      left.addAll(openFilesUnder(dir, before).values());
       if (left.isEmpty() || System.nanoTime() > deadline) {
         return left;
       }

@@ -190,6 +190,10 @@ public final class OrcBatchSource implements BatchSource {
    */
   @Override
   public int next() {
+    return OrcSpinGuard.run(this::fill);
+  }
+
+  private int fill() {
     for (FieldVector vector : vectors) {
       Vectors.prepare(vector, batchRows);
     }
