@@ -4,14 +4,20 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.URI;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FilterFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.util.ReflectionUtils;
 import org.apache.iceberg.hadoop.HadoopInputFile;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.InputFile;
@@ -29,6 +35,14 @@ import org.apache.iceberg.io.SeekableInputStream;
  * what only Hadoop files offer. Thread safe.
  */
 public final class OpenStreams implements Closeable {
+  private static final String ID = "floe.open-streams.id";
+  private static final String WRAPPED_IMPL = "floe.open-streams.wrapped-impl";
+  private static final AtomicLong IDS = new AtomicLong();
+
+  /** The instances that local files' configurations name, until closed. */
+  private static final Map<String, OpenStreams> REGISTERED = new ConcurrentHashMap<>();
+
+  private final String id = Long.toString(IDS.incrementAndGet());
   private final Set<Closeable> open = new LinkedHashSet<>();
   private volatile String lastFile;
 
@@ -40,9 +54,29 @@ public final class OpenStreams implements Closeable {
           hadoop.getPath(),
           hadoop.getLength(),
           new TrackingFileSystem(hadoop.getFileSystem()),
-          hadoop.getConf());
+          trackingLocalFiles(hadoop.getConf(), hadoop.getFileSystem()));
     }
     return new TrackedInputFile(file);
+  }
+
+  /**
+   * For a local file, the configuration with which a reader that opens the file by its path (as
+   * parquet-mr does, from the configuration rather than the file's file system) still goes through
+   * a tracking file system: a {@link TrackedLocalFileSystem}, made afresh for each open (cheap for
+   * local files), that finds this object by an id in the configuration. Other file systems are
+   * costly to make, so their configuration is left alone.
+   */
+  private Configuration trackingLocalFiles(Configuration conf, FileSystem fs) {
+    if (!"file".equals(fs.getUri().getScheme()) || fs instanceof TrackedLocalFileSystem) {
+      return conf;
+    }
+    Configuration tracking = new Configuration(conf);
+    tracking.set("fs.file.impl", TrackedLocalFileSystem.class.getName());
+    tracking.setBoolean("fs.file.impl.disable.cache", true);
+    tracking.set(WRAPPED_IMPL, fs.getClass().getName());
+    tracking.set(ID, id);
+    REGISTERED.put(id, this);
+    return tracking;
   }
 
   /**
@@ -65,6 +99,7 @@ public final class OpenStreams implements Closeable {
   /** Closes every stream still open, attempting all of them. */
   @Override
   public void close() throws IOException {
+    REGISTERED.remove(id);
     Closeable[] left;
     synchronized (open) {
       left = open.toArray(new Closeable[0]);
@@ -107,16 +142,46 @@ public final class OpenStreams implements Closeable {
 
     @Override
     public FSDataInputStream open(Path path, int bufferSize) throws IOException {
+      return tracked(fs.open(path, bufferSize));
+    }
+  }
+
+  private FSDataInputStream tracked(FSDataInputStream stream) throws IOException {
+    TrackedStream tracked = new TrackedStream(stream);
+    opened(tracked);
+    return new FSDataInputStream(stream) {
+      @Override
+      public void close() throws IOException {
+        closed(tracked);
+        super.close();
+      }
+    };
+  }
+
+  /**
+   * The local file system named by a {@linkplain #trackingLocalFiles tracking configuration}: the
+   * file system it stood in for, reporting the streams it opens to the {@link OpenStreams} the
+   * configuration names. Hadoop makes it by reflection; not for direct use.
+   */
+  public static final class TrackedLocalFileSystem extends FilterFileSystem {
+    private OpenStreams owner;
+
+    public TrackedLocalFileSystem() {}
+
+    @Override
+    public void initialize(URI name, Configuration conf) throws IOException {
+      Class<?> wrapped = conf.getClass(WRAPPED_IMPL, RawLocalFileSystem.class);
+      this.fs = (FileSystem) ReflectionUtils.newInstance(wrapped, conf);
+      fs.initialize(name, conf);
+      super.initialize(name, conf);
+      this.owner = REGISTERED.get(conf.get(ID, ""));
+    }
+
+    @Override
+    public FSDataInputStream open(Path path, int bufferSize) throws IOException {
       FSDataInputStream stream = fs.open(path, bufferSize);
-      TrackedStream tracked = new TrackedStream(stream);
-      opened(tracked);
-      return new FSDataInputStream(stream) {
-        @Override
-        public void close() throws IOException {
-          closed(tracked);
-          super.close();
-        }
-      };
+      OpenStreams streams = owner;
+      return streams == null ? stream : streams.tracked(stream);
     }
   }
 

@@ -34,6 +34,14 @@ final class FuzzReport {
             trial.target().content().startsWith("deletion")
                 ? "dv " + trial.damage().region().kind()
                 : trial.damage().region().kind());
+    long spins =
+        trials.stream()
+            .filter(t -> t.detail() != null && t.detail().contains("kept reading past its end"))
+            .count();
+    out.append(
+        String.format(
+            "Reads that orc-core looped on until OrcSpinGuard stopped it (failed, file named): %d%n%n",
+            spins));
     List<Trial> defects = trials.stream().filter(trial -> !trial.outcome().allowed).toList();
     out.append(String.format("Defects: %d%n", defects.size()));
     for (Trial defect : defects) {

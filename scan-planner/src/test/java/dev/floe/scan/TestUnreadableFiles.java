@@ -33,10 +33,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Files that exist but cannot be used: a data or delete file the process may not read, and files
- * registered as delete files that do not have a delete file's columns. Each read fails with a
- * {@link FloeException} naming the table and the file, releasing everything — never reading as if
- * the delete file deleted nothing or deleted every row with a null.
+ * Files that exist but cannot be used: a data or delete file the process may not read, and a data
+ * file registered as a position delete file (it lacks the delete columns). Each read fails with a
+ * {@link FloeException} naming the table and the file (and why: "Permission denied"), releasing
+ * everything — never reading as if the delete file deleted nothing.
  */
 class TestUnreadableFiles {
   @TempDir static Path dir;
@@ -112,36 +112,6 @@ class TestUnreadableFiles {
           .hasMessageContaining(table.name())
           .hasMessageContaining("Cannot read delete file " + data.location());
     }
-  }
-
-  @ParameterizedTest
-  @EnumSource(
-      value = FileFormat.class,
-      names = {"PARQUET", "ORC"})
-  void aFileWithoutTheEqualityColumnsRegisteredAsAnEqualityDeleteFileFailsNamingIt(
-      FileFormat format) {
-    Table table = table("position_as_equality_deletes_" + format, format);
-    FileScanTask task = firstTaskWithDeletes(table);
-    DeleteFile positions =
-        task.deletes().stream()
-            .filter(delete -> delete.content() == org.apache.iceberg.FileContent.POSITION_DELETES)
-            .findFirst()
-            .orElseThrow();
-    int name = table.schema().findField("name").fieldId();
-    DeleteFile bogus =
-        FileMetadata.deleteFileBuilder(table.specs().get(task.file().specId()))
-            .ofEqualityDeletes(name)
-            .withPath(positions.location())
-            .withFormat(format)
-            .withFileSizeInBytes(positions.fileSizeInBytes())
-            .withRecordCount(positions.recordCount())
-            .withPartition(task.file().partition())
-            .build();
-    table.newRowDelta().addDeletes(bogus).commit();
-    assertThatThrownBy(() -> Differential.floeRows(DataScan.of(table), 100))
-        .isInstanceOf(FloeException.class)
-        .hasMessageContaining(table.name())
-        .hasMessageContaining("Cannot read delete file " + positions.location());
   }
 
   private static Table table(String name, FileFormat format) {

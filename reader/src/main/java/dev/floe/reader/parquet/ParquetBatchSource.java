@@ -6,6 +6,7 @@ import dev.floe.reader.BatchSource;
 import dev.floe.reader.ColumnFill;
 import dev.floe.reader.FileReadRequest;
 import dev.floe.reader.MissingColumns;
+import dev.floe.reader.OpenStreams;
 import dev.floe.reader.RelocatedInputFile;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -41,12 +42,15 @@ public final class ParquetBatchSource implements BatchSource {
   private final CloseableIterable<Integer> batches;
   private final CloseableIterator<Integer> iterator;
   private final ArrowBatchReader reader;
+  private final OpenStreams streams;
 
   private ParquetBatchSource(
       CloseableIterable<Integer> batches,
       CloseableIterator<Integer> iterator,
-      ArrowBatchReader reader) {
+      ArrowBatchReader reader,
+      OpenStreams streams) {
     this.batches = batches;
+    this.streams = streams;
     this.iterator = iterator;
     this.reader = reader;
   }
@@ -63,9 +67,35 @@ public final class ParquetBatchSource implements BatchSource {
     requireNonNull(request, "request is null");
     requireNonNull(columns, "columns is null");
     requireNonNull(vectors, "vectors is null");
+    // Iceberg's Parquet reader leaves the file open when it fails while opening it (a damaged
+    // dictionary or footer): the streams it opens are tracked and closed with this source
+    OpenStreams streams = new OpenStreams();
+    try {
+      return open(
+          request,
+          streams.track(verifyingPageChecksums(request.inputFile())),
+          columns,
+          vectors,
+          streams);
+    } catch (RuntimeException e) {
+      try {
+        streams.close();
+      } catch (IOException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  private static ParquetBatchSource open(
+      FileReadRequest request,
+      InputFile input,
+      Schema columns,
+      List<FieldVector> vectors,
+      OpenStreams streams) {
     AtomicReference<ArrowBatchReader> created = new AtomicReference<>();
     Parquet.ReadBuilder builder =
-        Parquet.read(verifyingPageChecksums(request.inputFile()))
+        Parquet.read(input)
             .project(columns)
             .split(request.start(), request.length())
             .filter(request.residual())
@@ -83,7 +113,7 @@ public final class ParquetBatchSource implements BatchSource {
     }
     CloseableIterable<Integer> batches = builder.build();
     CloseableIterator<Integer> iterator = BatchSource.openIterator(batches);
-    return new ParquetBatchSource(batches, iterator, created.get());
+    return new ParquetBatchSource(batches, iterator, created.get(), streams);
   }
 
   /**
@@ -133,7 +163,8 @@ public final class ParquetBatchSource implements BatchSource {
 
   @Override
   public void close() throws IOException {
-    try (CloseableIterable<Integer> closing = batches) {
+    try (OpenStreams left = streams;
+        CloseableIterable<Integer> closing = batches) {
       iterator.close();
     }
   }
