@@ -4,20 +4,17 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.URI;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FilterFileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
-import org.apache.hadoop.util.ReflectionUtils;
+import org.apache.hadoop.fs.impl.OpenFileParameters;
 import org.apache.iceberg.hadoop.HadoopInputFile;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.InputFile;
@@ -25,24 +22,18 @@ import org.apache.iceberg.io.OutputFile;
 import org.apache.iceberg.io.SeekableInputStream;
 
 /**
- * The streams that format readers open on a file, so that those a reader fails to close are closed
- * with the file. orc-core leaves its file open when it fails to read a damaged footer or stripe
- * footer (the stream is opened before the failure and closed only by a reader that was never
- * returned); without this, each damaged ORC file read would keep a file descriptor until garbage
- * collection. Streams that are closed normally are forgotten at once.
+ * The streams that format readers open on a file through its {@code InputFile}, so that those a
+ * reader fails to close are closed with the file. orc-core leaves its file open when it fails to
+ * read a damaged footer or stripe footer (the stream is opened before the failure and closed only
+ * by a reader that was never returned); without this, each damaged ORC file read would keep a file
+ * descriptor until garbage collection. Streams that are closed normally are forgotten at once.
+ * (Iceberg's Parquet reader of delete files opens them some other way, so a damaged Parquet delete
+ * file can still keep its descriptor until garbage collection; see the README.)
  *
  * <p>Hadoop files stay Hadoop files (their file system is wrapped), so format readers still get
  * what only Hadoop files offer. Thread safe.
  */
 public final class OpenStreams implements Closeable {
-  private static final String ID = "floe.open-streams.id";
-  private static final String WRAPPED_IMPL = "floe.open-streams.wrapped-impl";
-  private static final AtomicLong IDS = new AtomicLong();
-
-  /** The instances that local files' configurations name, until closed. */
-  private static final Map<String, OpenStreams> REGISTERED = new ConcurrentHashMap<>();
-
-  private final String id = Long.toString(IDS.incrementAndGet());
   private final Set<Closeable> open = new LinkedHashSet<>();
   private volatile String lastFile;
 
@@ -54,29 +45,9 @@ public final class OpenStreams implements Closeable {
           hadoop.getPath(),
           hadoop.getLength(),
           new TrackingFileSystem(hadoop.getFileSystem()),
-          trackingLocalFiles(hadoop.getConf(), hadoop.getFileSystem()));
+          hadoop.getConf());
     }
     return new TrackedInputFile(file);
-  }
-
-  /**
-   * For a local file, the configuration with which a reader that opens the file by its path (as
-   * parquet-mr does, from the configuration rather than the file's file system) still goes through
-   * a tracking file system: a {@link TrackedLocalFileSystem}, made afresh for each open (cheap for
-   * local files), that finds this object by an id in the configuration. Other file systems are
-   * costly to make, so their configuration is left alone.
-   */
-  private Configuration trackingLocalFiles(Configuration conf, FileSystem fs) {
-    if (!"file".equals(fs.getUri().getScheme()) || fs instanceof TrackedLocalFileSystem) {
-      return conf;
-    }
-    Configuration tracking = new Configuration(conf);
-    tracking.set("fs.file.impl", TrackedLocalFileSystem.class.getName());
-    tracking.setBoolean("fs.file.impl.disable.cache", true);
-    tracking.set(WRAPPED_IMPL, fs.getClass().getName());
-    tracking.set(ID, id);
-    REGISTERED.put(id, this);
-    return tracking;
   }
 
   /**
@@ -89,9 +60,7 @@ public final class OpenStreams implements Closeable {
     return new TrackingFileIO(io, prepare);
   }
 
-  /**
-   * The location of the file last asked of a {@linkplain #track(FileIO) tracked FileIO}, or null.
-   */
+  /** The location of the file last asked of a tracked {@link FileIO}, or null. */
   public String lastFile() {
     return lastFile;
   }
@@ -99,7 +68,6 @@ public final class OpenStreams implements Closeable {
   /** Closes every stream still open, attempting all of them. */
   @Override
   public void close() throws IOException {
-    REGISTERED.remove(id);
     Closeable[] left;
     synchronized (open) {
       left = open.toArray(new Closeable[0]);
@@ -144,6 +112,21 @@ public final class OpenStreams implements Closeable {
     public FSDataInputStream open(Path path, int bufferSize) throws IOException {
       return tracked(fs.open(path, bufferSize));
     }
+
+    /** Hadoop's {@code FileSystem.openFile} does not go through {@code open}. */
+    @Override
+    protected CompletableFuture<FSDataInputStream> openFileWithOptions(
+        Path path, OpenFileParameters parameters) throws IOException {
+      return super.openFileWithOptions(path, parameters)
+          .thenApply(
+              stream -> {
+                try {
+                  return tracked(stream);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+    }
   }
 
   private FSDataInputStream tracked(FSDataInputStream stream) throws IOException {
@@ -156,33 +139,6 @@ public final class OpenStreams implements Closeable {
         super.close();
       }
     };
-  }
-
-  /**
-   * The local file system named by a {@linkplain #trackingLocalFiles tracking configuration}: the
-   * file system it stood in for, reporting the streams it opens to the {@link OpenStreams} the
-   * configuration names. Hadoop makes it by reflection; not for direct use.
-   */
-  public static final class TrackedLocalFileSystem extends FilterFileSystem {
-    private OpenStreams owner;
-
-    public TrackedLocalFileSystem() {}
-
-    @Override
-    public void initialize(URI name, Configuration conf) throws IOException {
-      Class<?> wrapped = conf.getClass(WRAPPED_IMPL, RawLocalFileSystem.class);
-      this.fs = (FileSystem) ReflectionUtils.newInstance(wrapped, conf);
-      fs.initialize(name, conf);
-      super.initialize(name, conf);
-      this.owner = REGISTERED.get(conf.get(ID, ""));
-    }
-
-    @Override
-    public FSDataInputStream open(Path path, int bufferSize) throws IOException {
-      FSDataInputStream stream = fs.open(path, bufferSize);
-      OpenStreams streams = owner;
-      return streams == null ? stream : streams.tracked(stream);
-    }
   }
 
   /** Closes the Hadoop stream it stands for; a closed stream may be closed again. */

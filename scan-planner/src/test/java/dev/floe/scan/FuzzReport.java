@@ -89,6 +89,7 @@ final class FuzzReport {
       case HANG -> "hang";
       case OUT_OF_MEMORY -> "OOM";
       case CRASH -> "crash";
+      case OPEN_UNTIL_GC -> "fd open until GC (known)";
       case LEAK -> "leak";
     };
   }
