@@ -9,7 +9,10 @@ import dev.floe.arrow.ConstantColumn;
 import dev.floe.arrow.RowView;
 import dev.floe.arrow.SharedBuffers;
 import dev.floe.arrow.VectorProjection;
+import dev.floe.delete.DeletionVectorCheck;
 import dev.floe.delete.RowSelector;
+import dev.floe.reader.orc.OrcSpinGuard;
+import dev.floe.reader.parquet.ParquetBatchSource;
 import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -25,7 +28,9 @@ import org.apache.iceberg.FileContent;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.ContentFileUtil;
 import org.apache.iceberg.util.PartitionUtil;
 
 /**
@@ -297,8 +302,21 @@ public final class FileTaskReader implements Closeable {
         limit, context.batchSize(), describe(e), Math.max(1, context.batchSize() / 4));
   }
 
+  /**
+   * The failure's message, followed by its root cause's when that says more: wrappers such as
+   * Iceberg's "Failed to open file: X" leave out why (e.g. "Permission denied").
+   */
   private static String describe(Throwable e) {
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    Throwable root = e;
+    for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 16; depth++) {
+      root = root.getCause();
+    }
+    String because = root.getMessage();
+    if (root == e || because == null || message.contains(because)) {
+      return message;
+    }
+    return message + " (" + root.getClass().getSimpleName() + ": " + because + ")";
   }
 
   /** Assembles a reader, remembering what it opened so a failure can close it. */
@@ -331,17 +349,7 @@ public final class FileTaskReader implements Closeable {
       this.dataVectors = outputVectors.subList(0, dataColumns);
       this.metadataVectors = outputVectors.subList(dataColumns, outputVectors.size());
       Expression residual = context.residual(task);
-      this.selector =
-          RowSelector.load(
-              task.file().location(),
-              task.deletes(),
-              context.tableSchema(),
-              ReadColumns.widen(
-                  context.tableSchema(), context.expectedSchema(), equalityFieldIds(task)),
-              residual,
-              context.caseSensitive(),
-              context.io(),
-              context.deleteCache());
+      this.selector = loadDeletes(residual);
       Schema readSchema = selector.readSchema();
       List<FieldVector> readVectors = readVectors(readSchema, dataColumns);
       this.batchRows = BatchRows.of(context, task.file(), readSchema);
@@ -367,6 +375,56 @@ public final class FileTaskReader implements Closeable {
             new BatchCut(allocator, context.maxBatchBytes(), batchRows.metadataPerRow());
       }
       this.source = Formats.open(context, task, residual, new Schema(fileColumns), fileVectors);
+    }
+
+    /**
+     * Loads the task's deletes (all of them, now). A failure names the delete file it happened in,
+     * and streams a format reader left open on a damaged delete file are closed.
+     */
+    private RowSelector loadDeletes(Expression residual) {
+      OpenStreams streams = new OpenStreams();
+      RuntimeException failure = null;
+      try {
+        // delete pages are checked as data pages are: a damaged page must not delete other rows
+        FileIO io = streams.track(context.io(), ParquetBatchSource::verifyingPageChecksums);
+        for (DeleteFile delete : task.deletes()) {
+          if (ContentFileUtil.isDV(delete)) {
+            DeletionVectorCheck.verify(
+                io.newInputFile(delete.location(), delete.fileSizeInBytes()), delete);
+          }
+        }
+        // ORC delete files are decoded by orc-core, which may loop on a damaged stream
+        return OrcSpinGuard.run(
+            () ->
+                RowSelector.load(
+                    task.file().location(),
+                    task.deletes(),
+                    context.tableSchema(),
+                    ReadColumns.widen(
+                        context.tableSchema(), context.expectedSchema(), equalityFieldIds(task)),
+                    residual,
+                    context.caseSensitive(),
+                    io,
+                    context.deleteCache()));
+      } catch (RuntimeException e) {
+        failure =
+            streams.lastFile() == null
+                ? e
+                : new FloeException(
+                    String.format(
+                        "Cannot read delete file %s: %s", streams.lastFile(), describe(e)),
+                    e);
+        throw failure;
+      } finally {
+        Closing.Action closeStreams = streams::close;
+        RuntimeException closing = Closing.run(null, closeStreams);
+        if (closing != null) {
+          if (failure == null) {
+            throw closing;
+          }
+          failure.addSuppressed(closing);
+        }
+      }
     }
 
     /**

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -34,8 +33,10 @@ import org.apache.iceberg.io.CloseableIterator;
  * threads, each with its own decoder state and deletes, plus the batches decoded ahead (at most
  * {@link DataScan#maxBufferedBytes(long) maxBufferedBytes}, and one batch per thread); the batches
  * still come in the serial order. {@link #close()} at any point stops the work and releases every
- * buffer and file handle; it is idempotent. Not thread safe: one consumer thread calls it (worker
- * threads, if any, are internal).
+ * buffer and file handle; it is idempotent, and it may be called from another thread, e.g. to
+ * cancel a consumer blocked in {@link #loadNextBatch()}. Apart from {@code close()}, one consumer
+ * thread calls it (worker threads, if any, are internal); a second thread in {@code
+ * loadNextBatch()} at the same time fails with an {@link IllegalStateException}.
  */
 public final class RecordBatchStream extends ArrowReader implements Iterable<VectorSchemaRoot> {
   private final ScanPlan plan;
@@ -52,9 +53,19 @@ public final class RecordBatchStream extends ArrowReader implements Iterable<Vec
   private long deletedRows;
   private long bytesRead;
   private boolean exhausted;
-  private boolean closed;
   private boolean iteratorTaken;
-  private final AtomicBoolean reading = new AtomicBoolean();
+
+  /** Guards {@link #consumer} and the start of {@link #close()}. */
+  private final Object state = new Object();
+
+  /** The thread inside {@link #loadNextBatch()}, or null. */
+  private Thread consumer;
+
+  /** Set once, by the first {@link #close()}; read without the lock by the loading loop. */
+  private volatile boolean closed;
+
+  /** Whether the first {@link #close()} has released everything; guarded by {@link #state}. */
+  private boolean released;
 
   private RecordBatchStream(BufferAllocator allocator, ScanPlan plan) {
     super(allocator);
@@ -111,21 +122,34 @@ public final class RecordBatchStream extends ArrowReader implements Iterable<Vec
    */
   @Override
   public boolean loadNextBatch() throws IOException {
-    if (closed) {
-      throw new IllegalStateException("Cannot read from a closed RecordBatchStream");
+    synchronized (state) {
+      if (closed) {
+        throw new IllegalStateException("Cannot read from a closed RecordBatchStream");
+      }
+      if (consumer != null) {
+        // two consumers would decode into the same reused batch
+        throw new IllegalStateException(
+            "Cannot read table "
+                + plan.context().tableName()
+                + ": another thread is reading this RecordBatchStream; a stream has one consumer");
+      }
+      consumer = Thread.currentThread();
     }
-    if (!reading.compareAndSet(false, true)) {
-      // two consumers would decode into the same reused batch
-      throw new IllegalStateException(
-          "Cannot read table "
-              + plan.context().tableName()
-              + ": another thread is reading this RecordBatchStream; a stream has one consumer");
-    }
+    boolean loaded = false;
     try {
-      return loadNext();
+      loaded = loadNext();
     } finally {
-      reading.set(false);
+      synchronized (state) {
+        if (closed) {
+          // closed from another thread meanwhile: the batch is released as soon as this returns
+          loaded = false;
+          getVectorSchemaRoot().setRowCount(0);
+        }
+        consumer = null;
+        state.notifyAll();
+      }
     }
+    return loaded;
   }
 
   private boolean loadNext() throws IOException {
@@ -140,7 +164,7 @@ public final class RecordBatchStream extends ArrowReader implements Iterable<Vec
           return true;
         }
       } else {
-        while (remaining > 0) {
+        while (remaining > 0 && !closed) {
           if (current == null && !openNextFile(root)) {
             break;
           }
@@ -284,17 +308,49 @@ public final class RecordBatchStream extends ArrowReader implements Iterable<Vec
     return arrowSchema;
   }
 
-  /** Releases the batch, the open file, its deletes, the plan and the stream's allocator. */
+  /**
+   * Releases the batch, the open file, its deletes, the plan and the stream's allocator. It may be
+   * called from any thread: if another thread is inside {@link #loadNextBatch()}, that call ends
+   * (returning false, after at most the batch it is decoding) before anything is released, and this
+   * waits for it even if interrupted (restoring the interrupt), since releasing buffers that are
+   * being decoded into would corrupt memory. Idempotent.
+   */
   @Override
   public void close() {
-    if (closed) {
-      return;
+    synchronized (state) {
+      if (closed) {
+        // a close on another thread may still be releasing: wait, so that the caller may close
+        // the parent allocator next
+        awaitUninterruptibly(() -> !released);
+        return;
+      }
+      closed = true;
+      awaitUninterruptibly(() -> consumer != null && consumer != Thread.currentThread());
     }
-    closed = true;
     try {
       super.close(true);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      synchronized (state) {
+        released = true;
+        state.notifyAll();
+      }
+    }
+  }
+
+  /** Waits on {@link #state} (held) while {@code condition} holds, restoring any interrupt. */
+  private void awaitUninterruptibly(java.util.function.BooleanSupplier condition) {
+    boolean interrupted = false;
+    while (condition.getAsBoolean()) {
+      try {
+        state.wait();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

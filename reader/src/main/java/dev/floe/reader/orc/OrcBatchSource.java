@@ -7,6 +7,7 @@ import dev.floe.arrow.Vectors;
 import dev.floe.reader.BatchSource;
 import dev.floe.reader.FileReadRequest;
 import dev.floe.reader.MissingColumns;
+import dev.floe.reader.OpenStreams;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -22,6 +23,7 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.CloseableIterator;
+import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.mapping.MappingUtil;
 import org.apache.iceberg.mapping.NameMapping;
 import org.apache.iceberg.orc.ORC;
@@ -66,6 +68,7 @@ public final class OrcBatchSource implements BatchSource {
   private final List<FieldVector> vectors;
   private final List<Constant> constants;
   private final int batchRows;
+  private final OpenStreams streams;
   private long firstPosition;
 
   /** A column the file does not store, filled with one value. */
@@ -77,8 +80,10 @@ public final class OrcBatchSource implements BatchSource {
       ArrowBatchConverter converter,
       List<FieldVector> vectors,
       List<Constant> constants,
-      int batchRows) {
+      int batchRows,
+      OpenStreams streams) {
     this.batches = batches;
+    this.streams = streams;
     this.iterator = iterator;
     this.converter = converter;
     this.vectors = vectors;
@@ -98,7 +103,26 @@ public final class OrcBatchSource implements BatchSource {
     requireNonNull(request, "request is null");
     requireNonNull(columns, "columns is null");
     requireNonNull(vectors, "vectors is null");
-    Set<Integer> lacking = lackedColumns(request, columns);
+    OpenStreams streams = new OpenStreams();
+    try {
+      return open(request, streams.track(request.inputFile()), columns, vectors, streams);
+    } catch (RuntimeException e) {
+      try {
+        streams.close();
+      } catch (IOException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  private static OrcBatchSource open(
+      FileReadRequest request,
+      InputFile input,
+      Schema columns,
+      List<FieldVector> vectors,
+      OpenStreams streams) {
+    Set<Integer> lacking = lackedColumns(request, input, columns);
     Set<Integer> prunedNested = OrcNestedDefaults.fieldsWithDefaults(columns);
     prunedNested.retainAll(lacking);
     List<Types.NestedField> stored = new ArrayList<>();
@@ -118,7 +142,7 @@ public final class OrcBatchSource implements BatchSource {
     Schema read = OrcNestedDefaults.without(storedColumns, prunedNested);
     AtomicReference<ArrowBatchConverter> created = new AtomicReference<>();
     ORC.ReadBuilder builder =
-        ORC.read(request.inputFile())
+        ORC.read(input)
             .project(read)
             .split(request.start(), request.length())
             .filter(request.residual())
@@ -137,7 +161,7 @@ public final class OrcBatchSource implements BatchSource {
     CloseableIterable<Integer> batches = builder.build();
     CloseableIterator<Integer> iterator = BatchSource.openIterator(batches);
     return new OrcBatchSource(
-        batches, iterator, created.get(), storedVectors, constants, request.batchSize());
+        batches, iterator, created.get(), storedVectors, constants, request.batchSize(), streams);
   }
 
   /**
@@ -146,7 +170,8 @@ public final class OrcBatchSource implements BatchSource {
    * Iceberg's ORC reader resolves columns: by the field ids the file carries, else through the name
    * mapping (the table's, else the projected columns' names).
    */
-  private static Set<Integer> lackedColumns(FileReadRequest request, Schema columns) {
+  private static Set<Integer> lackedColumns(
+      FileReadRequest request, InputFile input, Schema columns) {
     Set<Integer> candidates = new LinkedHashSet<>();
     for (Types.NestedField column : columns.columns()) {
       if (request.mayLack().contains(column.fieldId())) {
@@ -160,7 +185,7 @@ public final class OrcBatchSource implements BatchSource {
     }
     NameMapping mapping =
         request.nameMapping() != null ? request.nameMapping() : MappingUtil.create(columns);
-    Metrics footer = OrcMetrics.fromInputFile(request.inputFile(), COUNTS, mapping);
+    Metrics footer = OrcMetrics.fromInputFile(input, COUNTS, mapping);
     candidates.removeAll(footer.columnSizes().keySet());
     return candidates;
   }
@@ -172,6 +197,10 @@ public final class OrcBatchSource implements BatchSource {
    */
   @Override
   public int next(int maxRows) {
+    return OrcSpinGuard.run(() -> fill(maxRows));
+  }
+
+  private int fill(int maxRows) {
     int batchRows = Math.min(this.batchRows, maxRows);
     for (FieldVector vector : vectors) {
       Vectors.prepare(vector, batchRows);
@@ -225,7 +254,8 @@ public final class OrcBatchSource implements BatchSource {
 
   @Override
   public void close() throws IOException {
-    try (CloseableIterable<Integer> closing = batches) {
+    try (OpenStreams left = streams;
+        CloseableIterable<Integer> closing = batches) {
       iterator.close();
     }
   }

@@ -6,6 +6,7 @@ import dev.floe.reader.BatchSource;
 import dev.floe.reader.ColumnFill;
 import dev.floe.reader.FileReadRequest;
 import dev.floe.reader.MissingColumns;
+import dev.floe.reader.OpenStreams;
 import dev.floe.reader.RelocatedInputFile;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -41,12 +42,15 @@ public final class ParquetBatchSource implements BatchSource {
   private final CloseableIterable<Integer> batches;
   private final CloseableIterator<Integer> iterator;
   private final ArrowBatchReader reader;
+  private final OpenStreams streams;
 
   private ParquetBatchSource(
       CloseableIterable<Integer> batches,
       CloseableIterator<Integer> iterator,
-      ArrowBatchReader reader) {
+      ArrowBatchReader reader,
+      OpenStreams streams) {
     this.batches = batches;
+    this.streams = streams;
     this.iterator = iterator;
     this.reader = reader;
   }
@@ -75,9 +79,39 @@ public final class ParquetBatchSource implements BatchSource {
     requireNonNull(request, "request is null");
     requireNonNull(columns, "columns is null");
     requireNonNull(vectors, "vectors is null");
+    // Iceberg's Parquet reader leaves the file open when it fails while opening it (a damaged
+    // dictionary or footer): the streams it opens are tracked and closed with this source
+    OpenStreams streams = new OpenStreams();
+    try {
+      return open(
+          request,
+          streams.track(verifyingPageChecksums(request.inputFile())),
+          columns,
+          readSchema,
+          presence,
+          vectors,
+          streams);
+    } catch (RuntimeException e) {
+      try {
+        streams.close();
+      } catch (IOException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  private static ParquetBatchSource open(
+      FileReadRequest request,
+      InputFile input,
+      Schema columns,
+      Schema readSchema,
+      Map<Integer, Integer> presence,
+      List<FieldVector> vectors,
+      OpenStreams streams) {
     AtomicReference<ArrowBatchReader> created = new AtomicReference<>();
     Parquet.ReadBuilder builder =
-        Parquet.read(verifyingPageChecksums(request.inputFile()))
+        Parquet.read(input)
             .project(readSchema)
             .split(request.start(), request.length())
             .filter(request.residual())
@@ -96,7 +130,7 @@ public final class ParquetBatchSource implements BatchSource {
     }
     CloseableIterable<Integer> batches = builder.build();
     CloseableIterator<Integer> iterator = BatchSource.openIterator(batches);
-    return new ParquetBatchSource(batches, iterator, created.get());
+    return new ParquetBatchSource(batches, iterator, created.get(), streams);
   }
 
   /**
@@ -108,7 +142,7 @@ public final class ParquetBatchSource implements BatchSource {
    * {@link RelocatedInputFile}); other files are read as they are. Pages written without a CRC are
    * not checked.
    */
-  static InputFile verifyingPageChecksums(InputFile file) {
+  public static InputFile verifyingPageChecksums(InputFile file) {
     InputFile target = file instanceof RelocatedInputFile relocated ? relocated.target() : file;
     if (!(target instanceof HadoopInputFile hadoop) || hadoop.nativeCryptoParameters() != null) {
       return file;
@@ -160,7 +194,8 @@ public final class ParquetBatchSource implements BatchSource {
 
   @Override
   public void close() throws IOException {
-    try (CloseableIterable<Integer> closing = batches) {
+    try (OpenStreams left = streams;
+        CloseableIterable<Integer> closing = batches) {
       iterator.close();
     }
   }

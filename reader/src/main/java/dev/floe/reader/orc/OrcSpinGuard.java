@@ -1,0 +1,146 @@
+package dev.floe.reader.orc;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Stops orc-core's endless loop on damaged integer streams. orc-core 1.9's {@code
+ * SerializationUtils} reads a run of values with {@code bytesRead += in.read(...)} until it has the
+ * bytes it wants; on a damaged stream that ends early, {@code read} returns -1 every time, so the
+ * loop runs until the 32-bit count wraps around: minutes of CPU, no interrupt checked, no lock
+ * held. Nothing outside the loop can end it except {@link Thread#stop()}.
+ *
+ * <p>A thread decoding ORC (a data file's batch, or a delete file while deletes load) is
+ * {@linkplain #run watched}. One daemon thread samples the watched threads every {@value
+ * #SAMPLE_MILLIS} ms; a watched call that has run for {@value #LIMIT_SECONDS} s and whose last
+ * {@value #SAMPLES} samples were all inside {@code SerializationUtils} is stopped with {@code
+ * Thread.stop()} (Java 17 still has it), under the watch's lock so that the stop can only land
+ * inside the watched call, where it is turned into an ordinary failure of the file. Legitimate
+ * decoding spends microseconds in one such call, never seconds. Where {@code Thread.stop()} is gone
+ * (Java 20+), the guard gives up and the loop runs on as before.
+ */
+public final class OrcSpinGuard {
+  static final long LIMIT_SECONDS = 5;
+  static final long SAMPLE_MILLIS = 500;
+  static final int SAMPLES = 4;
+  private static final String SPINNING_CLASS = "org.apache.orc.impl.SerializationUtils";
+  private static final int TOP_FRAMES = 4;
+
+  private static final Set<Watch> WATCHES = ConcurrentHashMap.newKeySet();
+  private static Thread sampler;
+
+  private OrcSpinGuard() {}
+
+  /**
+   * Runs {@code call} on this thread, watched.
+   *
+   * @throws IllegalStateException if the guard stopped the call in orc-core's loop
+   */
+  public static <T> T run(Supplier<T> call) {
+    Watch watch = new Watch(Thread.currentThread());
+    WATCHES.add(watch);
+    startSampler();
+    try {
+      try {
+        return call.get();
+      } finally {
+        watch.close();
+      }
+    } catch (ThreadDeath death) {
+      if (watch.stopped()) {
+        throw watch.failure(death);
+      }
+      throw death;
+    }
+  }
+
+  private static synchronized void startSampler() {
+    if (sampler == null) {
+      sampler = new Thread(OrcSpinGuard::sample, "floe-orc-spin-guard");
+      sampler.setDaemon(true);
+      sampler.start();
+    }
+  }
+
+  private static void sample() {
+    while (true) {
+      try {
+        Thread.sleep(SAMPLE_MILLIS);
+      } catch (InterruptedException e) {
+        return; // only at JVM exit
+      }
+      long now = System.nanoTime();
+      for (Watch watch : WATCHES) {
+        watch.sample(now);
+      }
+    }
+  }
+
+  /** One watched call on one thread. */
+  private static final class Watch {
+    private final Thread thread;
+    private final long started = System.nanoTime();
+    private int spinningSamples;
+    private boolean closed;
+    private volatile boolean stopped;
+
+    private Watch(Thread thread) {
+      this.thread = thread;
+    }
+
+    /** Whether the guard stopped the watched call: a {@link ThreadDeath} then came from it. */
+    boolean stopped() {
+      return stopped;
+    }
+
+    /** The failure to report instead of the {@link ThreadDeath} of a stopped call. */
+    RuntimeException failure(ThreadDeath death) {
+      IllegalStateException failure =
+          new IllegalStateException(
+              String.format(
+                  "Cannot decode a damaged ORC integer stream: orc-core kept reading past its end"
+                      + " and was stopped after %d s",
+                  TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)));
+      failure.addSuppressed(death);
+      return failure;
+    }
+
+    private synchronized void sample(long now) {
+      if (closed || stopped) {
+        return;
+      }
+      spinningSamples = inSpinningClass() ? spinningSamples + 1 : 0;
+      if (spinningSamples >= SAMPLES && now - started >= TimeUnit.SECONDS.toNanos(LIMIT_SECONDS)) {
+        stop();
+      }
+    }
+
+    private boolean inSpinningClass() {
+      StackTraceElement[] stack = thread.getStackTrace();
+      for (int i = 0; i < Math.min(TOP_FRAMES, stack.length); i++) {
+        if (SPINNING_CLASS.equals(stack[i].getClassName())) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @SuppressWarnings({"deprecation", "removal"})
+    private void stop() {
+      try {
+        stopped = true;
+        thread.stop();
+      } catch (UnsupportedOperationException e) {
+        stopped = false; // Java 20+: nothing can end the loop
+        closed = true;
+      }
+    }
+
+    synchronized void close() {
+      closed = true;
+      WATCHES.remove(this);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package dev.floe.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.floe.fixtures.FixtureOptions;
+import dev.floe.fixtures.Fixtures;
+import dev.floe.fixtures.Warehouse;
+import dev.floe.scan.DamageFuzzer.Outcome;
+import dev.floe.scan.DamageFuzzer.Trial;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Seeded damage to every kind of file of v2 and v3 tables with deletes (data files, position and
+ * equality delete files, deletion vectors): bit flips, zeroed, random and duplicated ranges,
+ * truncations and huge lengths, aimed at each part of the files (footers, page and stripe headers,
+ * pages, dictionaries, stripe footers, Puffin blobs). Every read ends with the original rows, with
+ * a {@code FloeException} that names the table and the damaged file, or — only where the format has
+ * no checksum over the damaged bytes — with other rows; never with a hang, an out-of-memory error,
+ * another error, or a buffer, thread or open file left behind ({@link DamageFuzzer}).
+ *
+ * <p>{@code make test} runs {@value #DEFAULT_MUTATIONS} damaged reads per format; {@code make fuzz}
+ * runs {@code -Dfloe.fuzz.mutations} (default there 1,000) with {@code -Dfloe.fuzz.seed} and writes
+ * the outcomes per damage kind, file and region to {@code target/fuzz/<format>.md}.
+ */
+class TestDamageFuzzing {
+  static final int DEFAULT_MUTATIONS = 100;
+
+  @TempDir static Path dir;
+  private static Warehouse warehouse;
+
+  @BeforeAll
+  static void createWarehouse() {
+    warehouse = Warehouse.hadoop(dir);
+  }
+
+  @AfterAll
+  static void closeWarehouse() throws Exception {
+    warehouse.close();
+  }
+
+  @Test
+  void damagedParquetFilesFailNamingTheFileOrReadTheSameRows() {
+    fuzz(FileFormat.PARQUET);
+  }
+
+  @Test
+  void damagedOrcFilesFailNamingTheFileOrReadWithoutHangingOrLeaking() {
+    fuzz(FileFormat.ORC);
+  }
+
+  private static void fuzz(FileFormat format) {
+    int mutations = Integer.getInteger("floe.fuzz.mutations", DEFAULT_MUTATIONS);
+    long seed = Long.getLong("floe.fuzz.seed", 14L);
+    long started = System.nanoTime();
+    List<Trial> trials = new ArrayList<>();
+    int perTable = (mutations + 1) / 2;
+    for (int version : new int[] {2, 3}) {
+      Table table = table(format, version);
+      List<String> expected = DamageFuzzer.rows(table);
+      Differential.Case whole = new Differential.Case(table, null, null, null);
+      assertThat(expected)
+          .as("undamaged %s", table.name())
+          .isEqualTo(Differential.genericRows(whole, table.schema()))
+          .isNotEmpty();
+      DamageFuzzer fuzzer = new DamageFuzzer(table, warehouse.dir(), expected);
+      int count = version == 2 ? perTable : mutations - perTable;
+      trials.addAll(fuzzer.run(seed + version, 0, count));
+      // the damage is undone after every read
+      assertThat(DamageFuzzer.rows(table)).as("%s after fuzzing", table.name()).isEqualTo(expected);
+    }
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    String report = FuzzReport.markdown(format.toString(), seed, trials, millis);
+    FuzzReport.write(
+        Path.of(System.getProperty("floe.fuzz.report", "target/fuzz"))
+            .resolve(format.toString().toLowerCase(java.util.Locale.ROOT) + ".md"),
+        report);
+    assertThat(trials).hasSize(mutations);
+    assertThat(trials.stream().filter(trial -> !trial.outcome().allowed).map(Trial::toString))
+        .as(report)
+        .isEmpty();
+    assertThat(trials).anyMatch(trial -> trial.outcome() == Outcome.FAILED_NAMING_THE_FILE);
+  }
+
+  private static Table table(FileFormat format, int version) {
+    FixtureOptions options =
+        FixtureOptions.defaults()
+            .withRows(3_000)
+            .withFilesPerPartition(1)
+            .withRowGroupBytes(8 * 1024)
+            .withFormat(format)
+            .withFormatVersion(version);
+    return Fixtures.deletes(
+        warehouse.catalog(),
+        TableIdentifier.of("db", "fuzz_" + format.toString().toLowerCase() + "_v" + version),
+        options);
+  }
+}
