@@ -407,13 +407,12 @@ public final class FileTaskReader implements Closeable {
                     io,
                     context.deleteCache()));
       } catch (RuntimeException e) {
+        String failed = failedDeleteFile(e, streams.lastFile());
         failure =
-            streams.lastFile() == null
+            failed == null
                 ? e
                 : new FloeException(
-                    String.format(
-                        "Cannot read delete file %s: %s", streams.lastFile(), describe(e)),
-                    e);
+                    String.format("Cannot read delete file %s: %s", failed, describe(e)), e);
         throw failure;
       } finally {
         Closing.Action closeStreams = streams::close;
@@ -432,6 +431,31 @@ public final class FileTaskReader implements Closeable {
      * scratch vector where the column is read wider than selected (its selected part is moved to
      * the output vector after each batch), then scratch vectors of the other columns.
      */
+    /**
+     * The delete file a failure happened in: the one its messages name (Iceberg may load several
+     * delete files at once on its worker pool), else the one opened last, else the task's delete
+     * files.
+     */
+    private String failedDeleteFile(Throwable failure, String lastOpened) {
+      for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+        String message = cause.getMessage();
+        if (message == null) {
+          continue;
+        }
+        for (DeleteFile delete : task.deletes()) {
+          if (message.contains(delete.location())) {
+            return delete.location();
+          }
+        }
+      }
+      if (lastOpened != null || task.deletes().isEmpty()) {
+        return lastOpened;
+      }
+      return task.deletes().size() == 1
+          ? task.deletes().get(0).location()
+          : "(one of " + task.deletes().stream().map(DeleteFile::location).toList() + ")";
+    }
+
     private List<FieldVector> readVectors(Schema readSchema, int dataColumns) {
       List<FieldVector> vectors = new ArrayList<>(readSchema.columns().size());
       List<Types.NestedField> selected = context.projection().columns();

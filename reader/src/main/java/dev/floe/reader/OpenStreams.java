@@ -163,6 +163,7 @@ public final class OpenStreams implements Closeable {
 
     @Override
     public SeekableInputStream newStream() {
+      lastFile = file.location(); // the file being read, also when several were created first
       SeekableInputStream stream = file.newStream();
       return opened(new TrackedSeekableStream(stream));
     }
