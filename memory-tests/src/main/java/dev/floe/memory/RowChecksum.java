@@ -16,10 +16,15 @@ import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.FixedSizeBinaryVector;
+import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeMicroVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.complex.StructVector;
 import org.apache.iceberg.data.Record;
 
 /**
@@ -106,6 +111,25 @@ public final class RowChecksum {
       return decimals.getDataBuffer().getLong((long) i * DecimalVector.TYPE_WIDTH);
     } else if (vector instanceof BaseVariableWidthVector variable) {
       return hashBytes(variable, i);
+    } else if (vector instanceof Float4Vector floats) {
+      return Float.floatToIntBits(floats.get(i));
+    } else if (vector instanceof TimeMicroVector times) {
+      return times.get(i);
+    } else if (vector instanceof FixedSizeBinaryVector fixed) {
+      return java.util.Arrays.hashCode(fixed.get(i));
+    } else if (vector instanceof StructVector struct) {
+      long hash = ROW_SEED;
+      for (FieldVector child : struct.getChildrenFromFields()) {
+        hash = mix(hash + (child.isNull(i) ? NULL_HASH : hashArrow(child, i)));
+      }
+      return hash;
+    } else if (vector instanceof ListVector list) { // lists and maps
+      FieldVector elements = list.getDataVector();
+      long hash = ROW_SEED + 1;
+      for (int e = list.getElementStartIndex(i); e < list.getElementEndIndex(i); e++) {
+        hash = mix(hash + (elements.isNull(e) ? NULL_HASH : hashArrow(elements, e)));
+      }
+      return hash;
     }
     throw new IllegalArgumentException(
         String.format(
