@@ -1,7 +1,7 @@
 # Floe build entry points. Java 17 + Maven are the only prerequisites.
 MVN ?= mvn -B -ntp
 
-.PHONY: build test demo bench bench-narrow bench-narrow-run bench-splits bench-nested bench-serve fmt clean memory-test fuzz python-env python-test python-memory-test
+.PHONY: build test demo bench bench-narrow bench-narrow-run bench-splits bench-nested bench-nested-run bench-serve fmt clean memory-test fuzz python-env python-test python-memory-test
 
 ## build: compile everything and produce bin/floe's classpath (no tests)
 build:
@@ -63,6 +63,7 @@ bench: build
 	  -cp benchmarks/target/floe-benchmarks-0.1.0-SNAPSHOT.jar:$$(cat benchmarks/target/classpath.txt) \
 	  dev.floe.bench.ThroughputBenchmark $(BENCH_ROWS) $(BENCH_ROUNDS) benchmarks/target/tables $(BENCH_PARALLELISM)
 	$(MAKE) bench-narrow-run NARROW_EXTRA=events
+	$(MAKE) bench-nested-run
 
 ## bench-narrow: issue #15's narrow table (12 files; NARROW_ROWS rows in all) at each delete snapshot,
 ## Floe vs IcebergGenerics vs pyarrow.dataset / DuckDB (python/.venv if present), pinned to one core
@@ -115,11 +116,15 @@ memory-test:
 
 ## bench-nested: Floe vs IcebergGenerics on a Parquet table of nested columns (NESTED_ROWS rows)
 NESTED_ROWS ?= 1000000
+NESTED_JAVA = java -Xmx3g --add-opens=java.base/java.nio=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -cp benchmarks/target/floe-benchmarks-0.1.0-SNAPSHOT.jar:$$(cat benchmarks/target/classpath.txt)
 bench-nested: build
 	$(MVN) -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
-	java -Xmx2g --add-opens=java.base/java.nio=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-	  -cp benchmarks/target/floe-benchmarks-0.1.0-SNAPSHOT.jar:$$(cat benchmarks/target/classpath.txt) \
-	  dev.floe.bench.NestedBenchmark $(NESTED_ROWS) $(BENCH_ROUNDS) benchmarks/target/tables
+	$(MAKE) bench-nested-run
+## bench-nested-run: the nested benchmarks on an existing build (Parquet table; ORC fixture with deletes)
+bench-nested-run:
+	$(NESTED_JAVA) dev.floe.bench.NestedBenchmark $(NESTED_ROWS) $(BENCH_ROUNDS) benchmarks/target/tables
+	$(NESTED_JAVA) dev.floe.bench.NestedOrcBenchmark $(NESTED_ROWS) $(BENCH_ROUNDS) benchmarks/target/tables
 
 ## fuzz: not in CI. Damages the files of v2 and v3 Parquet and ORC tables with deletes
 ## FUZZ_MUTATIONS times per format (bit flips, zeroed/random/duplicated ranges, truncations, huge
