@@ -432,9 +432,9 @@ public final class FileTaskReader implements Closeable {
      * the output vector after each batch), then scratch vectors of the other columns.
      */
     /**
-     * The delete file a failure happened in: the one its messages name (Iceberg may load several
-     * delete files at once on its worker pool), else the one opened last, else the task's delete
-     * files.
+     * The delete file a failure happened in: the one its messages name, else the task's only delete
+     * file, else the one opened last with the others listed: Iceberg loads several delete files at
+     * once on its worker pool, so the file opened last need not be the one that failed.
      */
     private String failedDeleteFile(Throwable failure, String lastOpened) {
       for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
@@ -448,12 +448,20 @@ public final class FileTaskReader implements Closeable {
           }
         }
       }
-      if (lastOpened != null || task.deletes().isEmpty()) {
-        return lastOpened;
+      if (task.deletes().isEmpty()) {
+        return null;
       }
-      return task.deletes().size() == 1
-          ? task.deletes().get(0).location()
-          : "(one of " + task.deletes().stream().map(DeleteFile::location).toList() + ")";
+      if (task.deletes().size() == 1) {
+        return task.deletes().get(0).location();
+      }
+      List<String> others =
+          task.deletes().stream()
+              .map(DeleteFile::location)
+              .filter(location -> !location.equals(lastOpened))
+              .toList();
+      return lastOpened == null
+          ? "(one of " + others + ")"
+          : lastOpened + " (or one of the delete files loaded with it: " + others + ")";
     }
 
     private List<FieldVector> readVectors(Schema readSchema, int dataColumns) {
