@@ -9,6 +9,7 @@ import dev.floe.arrow.ConstantColumn;
 import dev.floe.arrow.RowView;
 import dev.floe.arrow.SharedBuffers;
 import dev.floe.arrow.VectorProjection;
+import dev.floe.delete.DeleteCache;
 import dev.floe.delete.DeletionVectorCheck;
 import dev.floe.delete.RowSelector;
 import dev.floe.reader.orc.OrcSpinGuard;
@@ -28,6 +29,7 @@ import org.apache.iceberg.FileContent;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.ContentFileUtil;
@@ -383,10 +385,10 @@ public final class FileTaskReader implements Closeable {
      */
     private RowSelector loadDeletes(Expression residual) {
       OpenStreams streams = new OpenStreams();
+      // delete pages are checked as data pages are: a damaged page must not delete other rows
+      FileIO io = streams.track(context.io(), ParquetBatchSource::verifyingPageChecksums);
       RuntimeException failure = null;
       try {
-        // delete pages are checked as data pages are: a damaged page must not delete other rows
-        FileIO io = streams.track(context.io(), ParquetBatchSource::verifyingPageChecksums);
         for (DeleteFile delete : task.deletes()) {
           if (ContentFileUtil.isDV(delete)) {
             DeletionVectorCheck.verify(
@@ -407,7 +409,7 @@ public final class FileTaskReader implements Closeable {
                     io,
                     context.deleteCache()));
       } catch (RuntimeException e) {
-        String failed = failedDeleteFile(e, streams.lastFile());
+        String failed = failedDeleteFile(e, io);
         failure =
             failed == null
                 ? e
@@ -427,16 +429,12 @@ public final class FileTaskReader implements Closeable {
     }
 
     /**
-     * One vector per column of {@code readSchema}: the output vector of each selected column, or a
-     * scratch vector where the column is read wider than selected (its selected part is moved to
-     * the output vector after each batch), then scratch vectors of the other columns.
-     */
-    /**
      * The delete file a failure happened in: the one its messages name, else the task's only delete
-     * file, else the one opened last with the others listed: Iceberg loads several delete files at
-     * once on its worker pool, so the file opened last need not be the one that failed.
+     * file, else the first that fails to load again on its own (Iceberg loads several delete files
+     * at once on its worker pool, so which one failed is not known from the failure). Only ever
+     * called on the failure path.
      */
-    private String failedDeleteFile(Throwable failure, String lastOpened) {
+    private String failedDeleteFile(Throwable failure, FileIO io) {
       for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
         String message = cause.getMessage();
         if (message == null) {
@@ -448,22 +446,35 @@ public final class FileTaskReader implements Closeable {
           }
         }
       }
-      if (task.deletes().isEmpty()) {
-        return null;
+      if (task.deletes().size() <= 1) {
+        return task.deletes().isEmpty() ? null : task.deletes().get(0).location();
       }
-      if (task.deletes().size() == 1) {
-        return task.deletes().get(0).location();
+      for (DeleteFile delete : task.deletes()) {
+        try {
+          OrcSpinGuard.run(
+              () ->
+                  RowSelector.load(
+                      task.file().location(),
+                      List.of(delete),
+                      context.tableSchema(),
+                      ReadColumns.widen(
+                          context.tableSchema(), context.expectedSchema(), equalityFieldIds(task)),
+                      Expressions.alwaysTrue(),
+                      context.caseSensitive(),
+                      io,
+                      DeleteCache.withMaxBytes(0)));
+        } catch (RuntimeException alone) {
+          return delete.location();
+        }
       }
-      List<String> others =
-          task.deletes().stream()
-              .map(DeleteFile::location)
-              .filter(location -> !location.equals(lastOpened))
-              .toList();
-      return lastOpened == null
-          ? "(one of " + others + ")"
-          : lastOpened + " (or one of the delete files loaded with it: " + others + ")";
+      return "(one of " + task.deletes().stream().map(DeleteFile::location).toList() + ")";
     }
 
+    /**
+     * One vector per column of {@code readSchema}: the output vector of each selected column, or a
+     * scratch vector where the column is read wider than selected (its selected part is moved to
+     * the output vector after each batch), then scratch vectors of the other columns.
+     */
     private List<FieldVector> readVectors(Schema readSchema, int dataColumns) {
       List<FieldVector> vectors = new ArrayList<>(readSchema.columns().size());
       List<Types.NestedField> selected = context.projection().columns();

@@ -35,7 +35,6 @@ import org.apache.iceberg.io.SeekableInputStream;
  */
 public final class OpenStreams implements Closeable {
   private final Set<Closeable> open = new LinkedHashSet<>();
-  private volatile String lastFile;
 
   /** {@code file}, with every stream opened on it remembered until closed. */
   public InputFile track(InputFile file) {
@@ -58,11 +57,6 @@ public final class OpenStreams implements Closeable {
     requireNonNull(io, "io is null");
     requireNonNull(prepare, "prepare is null");
     return new TrackingFileIO(io, prepare);
-  }
-
-  /** The location of the file last asked of a tracked {@link FileIO}, or null. */
-  public String lastFile() {
-    return lastFile;
   }
 
   /** Closes every stream still open, attempting all of them. */
@@ -163,7 +157,6 @@ public final class OpenStreams implements Closeable {
 
     @Override
     public SeekableInputStream newStream() {
-      lastFile = file.location(); // the file being read, also when several were created first
       SeekableInputStream stream = file.newStream();
       return opened(new TrackedSeekableStream(stream));
     }
@@ -234,13 +227,11 @@ public final class OpenStreams implements Closeable {
 
     @Override
     public InputFile newInputFile(String path) {
-      lastFile = path;
       return track(prepare.apply(io.newInputFile(path)));
     }
 
     @Override
     public InputFile newInputFile(String path, long length) {
-      lastFile = path;
       return track(prepare.apply(io.newInputFile(path, length)));
     }
 

@@ -1,19 +1,15 @@
 package dev.floe.scan.oracle;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.floe.scan.DataScan;
-import dev.floe.scan.RecordBatchStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.BeforeAll;
@@ -168,18 +164,6 @@ abstract class OracleComparison {
   @Test
   void scanTasksMatchWhatSparkPlanned() {
     ScanTasks.assertPlannedLikeSpark(oracle, table);
-  }
-
-  static void assertBuildFails(DataScan scan, String column) {
-    assertThatThrownBy(
-            () -> {
-              try (BufferAllocator allocator = new RootAllocator();
-                  RecordBatchStream stream = scan.toRecordBatches(1000, allocator)) {
-                stream.getVectorSchemaRoot();
-              }
-            })
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("'" + column + "'");
   }
 
   private static List<String> project(List<Map<String, String>> rows, List<String> columns) {
