@@ -14,12 +14,13 @@ import java.util.function.Supplier;
  *
  * <p>A thread decoding ORC (a data file's batch, or a delete file while deletes load) is
  * {@linkplain #run watched}. One daemon thread samples the watched threads every {@value
- * #SAMPLE_MILLIS} ms; a watched call that has run for {@value #LIMIT_SECONDS} s and whose last
- * {@value #SAMPLES} samples were all inside {@code SerializationUtils} is stopped with {@code
- * Thread.stop()} (Java 17 still has it), under the watch's lock so that the stop can only land
- * inside the watched call, where it is turned into an ordinary failure of the file. Legitimate
- * decoding spends microseconds in one such call, never seconds. Where {@code Thread.stop()} is gone
- * (Java 20+), the guard gives up and the loop runs on as before.
+ * #SAMPLE_MILLIS} ms while anything is watched, and ends a second after the last watched call; a
+ * watched call that has run for {@value #LIMIT_SECONDS} s and whose last {@value #SAMPLES} samples
+ * were all inside {@code SerializationUtils} is stopped with {@code Thread.stop()} (Java 17 still
+ * has it), under the watch's lock so that the stop can only land inside the watched call, where it
+ * is turned into an ordinary failure of the file. Legitimate decoding spends microseconds in one
+ * such call, never seconds. Where {@code Thread.stop()} is gone (Java 20+), the guard gives up and
+ * the loop runs on as before.
  */
 public final class OrcSpinGuard {
   static final long LIMIT_SECONDS = 5;
@@ -27,6 +28,9 @@ public final class OrcSpinGuard {
   static final int SAMPLES = 4;
   private static final String SPINNING_CLASS = "org.apache.orc.impl.SerializationUtils";
   private static final int TOP_FRAMES = 4;
+
+  /** Samples with nothing watched after which the sampler thread ends (a new read starts it). */
+  private static final int IDLE_SAMPLES = 2;
 
   private static final Set<Watch> WATCHES = ConcurrentHashMap.newKeySet();
   private static Thread sampler;
@@ -65,6 +69,7 @@ public final class OrcSpinGuard {
   }
 
   private static void sample() {
+    int idleSamples = 0;
     while (true) {
       try {
         Thread.sleep(SAMPLE_MILLIS);
@@ -75,7 +80,20 @@ public final class OrcSpinGuard {
       for (Watch watch : WATCHES) {
         watch.sample(now);
       }
+      idleSamples = WATCHES.isEmpty() ? idleSamples + 1 : 0;
+      if (idleSamples >= IDLE_SAMPLES && stopIfIdle()) {
+        return;
+      }
     }
+  }
+
+  /** Ends the sampler when nothing is watched, so that no thread outlives the reads. */
+  private static synchronized boolean stopIfIdle() {
+    if (!WATCHES.isEmpty()) {
+      return false;
+    }
+    sampler = null;
+    return true;
   }
 
   /** One watched call on one thread. */
