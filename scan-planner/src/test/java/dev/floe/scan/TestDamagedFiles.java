@@ -98,13 +98,16 @@ class TestDamagedFiles {
         byte[] damaged = original.clone();
         damaged[at] ^= 0x10;
         Files.write(path, damaged);
-        String where = firstRow == 0 ? "first row group" : "row group after row " + (firstRow - 1);
+        // pages are read and checked as they are decoded: the failure names the row group
+        // holding the page, the column and the page's byte offset
+        String where = "row group at row " + firstRow;
 
         assertThatThrownBy(() -> read(DataScan.of(parquet), 1000))
             .isInstanceOf(FloeException.class)
             .hasMessageContaining(parquet.name())
             .hasMessageContaining(location)
             .hasMessageContaining(where)
+            .hasMessageContaining("of column value")
             .hasMessageContaining("CRC");
         // Without the damaged column the file reads: only the damaged page is rejected.
         assertThat(read(DataScan.of(parquet).select("id", "name"), 1000)).isNotEmpty();

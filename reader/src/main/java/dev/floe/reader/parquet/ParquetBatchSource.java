@@ -13,9 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.encryption.NativeEncryptionInputFile;
 import org.apache.iceberg.hadoop.HadoopInputFile;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.CloseableIterator;
@@ -30,11 +32,10 @@ import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * Streams a Parquet data file into Arrow vectors. File handling — footer, field-id / name-mapping
- * resolution, split bounds, row-group pruning from the filter — is Iceberg's own {@code
- * VectorizedParquetReader}; this class plugs a decoder per projected column into it. Decoder state
- * is one row group's projected column chunks; batches never span row groups, so each batch's rows
- * are contiguous in the file.
+ * Streams a Parquet data file into Arrow vectors: a decoder per projected column, fed page by page
+ * by {@link ParquetRowGroups} (footer handling as Iceberg's {@code VectorizedParquetReader}, column
+ * chunks read through bounded buffers), so memory does not grow with the row-group size. Batches
+ * never span row groups, so each batch's rows are contiguous in the file.
  */
 public final class ParquetBatchSource implements BatchSource {
   private static final String VERIFY_PAGE_CHECKSUMS = "parquet.page.verify-checksum.enabled";
@@ -85,7 +86,7 @@ public final class ParquetBatchSource implements BatchSource {
     try {
       return open(
           request,
-          streams.track(verifyingPageChecksums(request.inputFile())),
+          streams.track(request.inputFile()),
           columns,
           readSchema,
           presence,
@@ -110,25 +111,31 @@ public final class ParquetBatchSource implements BatchSource {
       List<FieldVector> vectors,
       OpenStreams streams) {
     AtomicReference<ArrowBatchReader> created = new AtomicReference<>();
-    Parquet.ReadBuilder builder =
-        Parquet.read(input)
-            .project(readSchema)
-            .split(request.start(), request.length())
-            .filter(request.residual())
-            .caseSensitive(request.caseSensitive())
-            .recordsPerBatch(request.batchSize())
-            .reuseContainers()
-            .createBatchedReaderFunc(
-                fileSchema -> {
-                  ArrowBatchReader reader =
-                      new ArrowBatchReader(fileSchema, columns, vectors, presence);
-                  created.set(reader);
-                  return reader;
-                });
-    if (request.nameMapping() != null) {
-      builder.withNameMapping(request.nameMapping());
+    Function<MessageType, VectorizedReader<Integer>> model =
+        fileSchema -> {
+          ArrowBatchReader reader = new ArrowBatchReader(fileSchema, columns, vectors, presence);
+          created.set(reader);
+          return reader;
+        };
+    CloseableIterable<Integer> batches;
+    if (request.inputFile() instanceof NativeEncryptionInputFile encrypted) {
+      // natively encrypted files are decrypted by Iceberg's reader, which reads a row group whole
+      Parquet.ReadBuilder builder =
+          Parquet.read(encrypted)
+              .project(readSchema)
+              .split(request.start(), request.length())
+              .filter(request.residual())
+              .caseSensitive(request.caseSensitive())
+              .recordsPerBatch(request.batchSize())
+              .reuseContainers()
+              .createBatchedReaderFunc(model::apply);
+      if (request.nameMapping() != null) {
+        builder.withNameMapping(request.nameMapping());
+      }
+      batches = builder.build();
+    } else {
+      batches = ParquetRowGroups.open(request, input, readSchema, model);
     }
-    CloseableIterable<Integer> batches = builder.build();
     CloseableIterator<Integer> iterator = BatchSource.openIterator(batches);
     return new ParquetBatchSource(batches, iterator, created.get(), streams);
   }
@@ -185,8 +192,8 @@ public final class ParquetBatchSource implements BatchSource {
     if (reader.rowGroupStart < 0) {
       return "first row group";
     }
-    // Iceberg reads (and checks) a row group's pages before handing it over, so a failure after
-    // the current row group's last row is in the row group read next.
+    // a row group's small chunks are read when it is opened, its pages as they are decoded: a
+    // failure after the current row group's last row is in the row group opened next
     return reader.nextPosition < reader.rowGroupEnd
         ? "row group at row " + reader.rowGroupStart
         : "row group after row " + (reader.rowGroupEnd - 1);
