@@ -318,7 +318,8 @@ public final class FileTaskReader implements Closeable {
     if (root == e || because == null || message.contains(because)) {
       return message;
     }
-    return message + " (" + root.getClass().getSimpleName() + ": " + because + ")";
+    // the cause's words, not its Java class: messages reach users of the command line and Python
+    return message + " (" + because + ")";
   }
 
   /** Assembles a reader, remembering what it opened so a failure can close it. */

@@ -214,9 +214,9 @@ class TestFlightStreaming {
     }
   }
 
-  /** Waits (up to 2 s) until no scan is open and the server holds no Arrow memory. */
+  /** Waits (up to 5 s) until no scan is open and the server holds no Arrow memory. */
   static void awaitIdle(FloeServer server) throws InterruptedException {
-    long deadline = System.nanoTime() + 2_000_000_000L;
+    long deadline = System.nanoTime() + 5_000_000_000L;
     while (System.nanoTime() < deadline
         && (server.openScans() > 0 || server.allocator().getAllocatedMemory() > 0)) {
       Thread.sleep(10);
