@@ -13,8 +13,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * covers every class).
  *
  * <p>The child heap is 128 MiB; the large tables hold more than three times that in data files. Row
- * groups and stripes are 4 MiB: a Parquet row group's projected column chunks are read into the
- * heap whole, so they must fit it with room to spare.
+ * groups and stripes are 4 MiB: an ORC stripe's projected streams are read into the heap whole
+ * (Parquet is read page by page, whatever the row-group size: {@link
+ * TestRssIndependentOfRowGroupSize}).
  */
 final class CiSuite implements ParameterResolver {
   static final long MIB = 1024 * 1024;
