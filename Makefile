@@ -1,7 +1,7 @@
 # Floe build entry points. Java 17 + Maven are the only prerequisites.
 MVN ?= mvn -B -ntp
 
-.PHONY: build test demo bench bench-narrow bench-narrow-run bench-splits bench-nested bench-nested-run bench-serve fmt clean memory-test fuzz python-env python-test python-memory-test
+.PHONY: build test demo bench bench-first-batch bench-first-batch-run bench-narrow bench-narrow-run bench-splits bench-nested bench-nested-run bench-serve fmt clean memory-test fuzz python-env python-test python-memory-test
 
 ## build: compile everything and produce bin/floe's classpath (no tests)
 build:
@@ -64,6 +64,7 @@ bench: build
 	  dev.floe.bench.ThroughputBenchmark $(BENCH_ROWS) $(BENCH_ROUNDS) benchmarks/target/tables $(BENCH_PARALLELISM)
 	$(MAKE) bench-narrow-run NARROW_EXTRA=events
 	$(MAKE) bench-nested-run
+	$(MAKE) bench-first-batch-run
 
 ## bench-narrow: issue #15's narrow table (12 files; NARROW_ROWS rows in all) at each delete snapshot,
 ## Floe vs IcebergGenerics vs pyarrow.dataset / DuckDB (python/.venv if present), pinned to one core
@@ -125,6 +126,14 @@ bench-nested: build
 bench-nested-run:
 	$(NESTED_JAVA) dev.floe.bench.NestedBenchmark $(NESTED_ROWS) $(BENCH_ROUNDS) benchmarks/target/tables
 	$(NESTED_JAVA) dev.floe.bench.NestedOrcBenchmark $(NESTED_ROWS) $(BENCH_ROUNDS) benchmarks/target/tables
+
+## bench-first-batch: time to the first batch with 10 vs 10,000 data files (many-files table, Parquet),
+## with a position-delete file per data file and before the deletes; `make bench` runs it too
+bench-first-batch: build
+	$(MVN) -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+	$(MAKE) bench-first-batch-run
+bench-first-batch-run:
+	$(NESTED_JAVA) dev.floe.bench.FirstBatchBenchmark 11 benchmarks/target/tables
 
 ## fuzz: not in CI. Damages the files of v2 and v3 Parquet and ORC tables with deletes
 ## FUZZ_MUTATIONS times per format (bit flips, zeroed/random/duplicated ranges, truncations, huge
