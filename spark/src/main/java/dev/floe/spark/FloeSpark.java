@@ -24,6 +24,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 
@@ -128,8 +129,9 @@ public final class FloeSpark {
    * ColumnarBatch.rowIterator()}, each row copied off the batch.
    *
    * @throws IllegalArgumentException as {@link #splits}, for a column type Spark cannot hold as
-   *     Floe reads it (time, timestamp_ns), or for a Spark Connect session (a classic session is
-   *     needed to build a DataFrame from executor-side rows)
+   *     Floe reads it (time, timestamp_ns; uuid or fixed inside a struct, list or map), or for a
+   *     Spark Connect session (a classic session is needed to build a DataFrame from executor-side
+   *     rows)
    */
   public static Dataset<Row> read(
       SparkSession spark, DataScan scan, TableSource table, long targetSplitBytes) {
@@ -145,7 +147,7 @@ public final class FloeSpark {
         splits(JavaSparkContext.fromSparkContext(spark.sparkContext()), scan, targetSplitBytes);
     JavaRDD<InternalRow> rows =
         splits.mapPartitions(
-            partition -> new SplitRows(SplitBatches.open(partition, table, BATCH_SIZE)));
+            partition -> new SplitRows(SplitBatches.open(partition, table, BATCH_SIZE), schema));
     // Spark's public createDataFrame takes external Rows, which would mean converting every value
     // twice; this is the entry Spark's own Arrow paths use for InternalRows.
     return classic.internalCreateDataFrame(rows.rdd(), schema, false);
@@ -159,13 +161,20 @@ public final class FloeSpark {
     }
   }
 
-  /** The rows of a partition's batches, each copied off its batch. */
+  /**
+   * The rows of a partition's batches, each copied off its batch into an {@code UnsafeRow} by
+   * Spark's generated projection, which checks every array element and map value for null before
+   * reading it (Spark 4.1's {@code ColumnarArray.copy} reads primitive elements without that check,
+   * and Arrow refuses to read a null).
+   */
   private static final class SplitRows implements Iterator<InternalRow> {
     private final SplitBatches batches;
+    private final UnsafeProjection copy;
     private Iterator<InternalRow> rows = Collections.emptyIterator();
 
-    SplitRows(SplitBatches batches) {
+    SplitRows(SplitBatches batches, StructType schema) {
       this.batches = batches;
+      this.copy = UnsafeProjection.create(schema);
     }
 
     @Override
@@ -188,7 +197,7 @@ public final class FloeSpark {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      return rows.next().copy();
+      return copy.apply(rows.next()).copy();
     }
   }
 }

@@ -22,9 +22,10 @@ import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Floe's Arrow batches as Spark columns. Spark's own {@link ArrowColumnVector} reads every vector
- * Floe produces except FixedSizeBinary; for those two Iceberg types Spark's Iceberg connector maps
- * uuid to a string and fixed to binary, and so do we. The vectors stay Floe's: the Spark columns
- * are views, never closed here.
+ * Floe produces, structs, lists and maps included, except FixedSizeBinary; for those two Iceberg
+ * types Spark's Iceberg connector maps uuid to a string and fixed to binary, and so do we (as
+ * top-level columns; inside a nested type they are refused). The vectors stay Floe's: the Spark
+ * columns are views, never closed here.
  */
 final class SparkColumns {
   private SparkColumns() {}
@@ -47,7 +48,15 @@ final class SparkColumns {
   }
 
   private static DataType sparkType(Types.NestedField column) {
-    Type type = column.type();
+    return sparkType(column.name(), column.type(), true);
+  }
+
+  /**
+   * The Spark type of {@code type}; {@code topLevel} because Floe's uuid and fixed vectors are
+   * converted only as top-level columns (Spark's {@link ArrowColumnVector} inside a struct, list or
+   * map does not read FixedSizeBinary).
+   */
+  private static DataType sparkType(String column, Type type, boolean topLevel) {
     switch (type.typeId()) {
       case BOOLEAN:
         return DataTypes.BooleanType;
@@ -69,18 +78,45 @@ final class SparkColumns {
             ? DataTypes.TimestampType
             : DataTypes.TimestampNTZType;
       case STRING:
-      case UUID:
         return DataTypes.StringType;
-      case FIXED:
       case BINARY:
         return DataTypes.BinaryType;
+      case UUID:
+      case FIXED:
+        if (topLevel) {
+          return type.typeId() == Type.TypeID.UUID ? DataTypes.StringType : DataTypes.BinaryType;
+        }
+        break;
+      case STRUCT:
+        List<Types.NestedField> fields = type.asStructType().fields();
+        StructField[] sparkFields = new StructField[fields.size()];
+        for (int i = 0; i < sparkFields.length; i++) {
+          Types.NestedField field = fields.get(i);
+          sparkFields[i] =
+              DataTypes.createStructField(
+                  field.name(),
+                  sparkType(column + "." + field.name(), field.type(), false),
+                  field.isOptional());
+        }
+        return DataTypes.createStructType(sparkFields);
+      case LIST:
+        Types.ListType list = type.asListType();
+        return DataTypes.createArrayType(
+            sparkType(column + ".element", list.elementType(), false), list.isElementOptional());
+      case MAP:
+        Types.MapType map = type.asMapType();
+        return DataTypes.createMapType(
+            sparkType(column + ".key", map.keyType(), false),
+            sparkType(column + ".value", map.valueType(), false),
+            map.isValueOptional());
       default:
-        throw new IllegalArgumentException(
-            String.format(
-                "Cannot read column '%s' into Spark: type %s has no Spark type here; leave it out"
-                    + " of the select",
-                column.name(), type));
+        break;
     }
+    throw new IllegalArgumentException(
+        String.format(
+            "Cannot read column '%s' into Spark: type %s has no Spark type here%s; leave it out"
+                + " of the select",
+            column, type, topLevel ? "" : " inside a struct, list or map"));
   }
 
   /** Spark columns over the vectors of {@code batch}, whose columns are {@code schema}'s. */

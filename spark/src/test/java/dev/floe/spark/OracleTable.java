@@ -87,6 +87,19 @@ final class OracleTable {
    * Every row Spark read back, as {@link Values#row} of the given top-level primitive columns of
    * {@code schema}.
    */
+  /** The expected rows, every column nested ones included, as {@link NestedValues#expected}. */
+  List<String> expectedNestedRows(Schema schema) {
+    try {
+      List<String> rows = new ArrayList<>();
+      for (String line : Files.readAllLines(dir.resolve("expected/" + name + ".jsonl"))) {
+        rows.add(NestedValues.expected(line, schema));
+      }
+      return rows;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   List<String> expectedRows(Schema schema, List<String> columns) {
     try {
       List<String> rows = new ArrayList<>();
