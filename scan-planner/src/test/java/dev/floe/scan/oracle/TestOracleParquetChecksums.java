@@ -69,7 +69,7 @@ class TestOracleParquetChecksums {
     assertThatThrownBy(() -> count(table))
         .isInstanceOf(FloeException.class)
         .hasMessageContaining(dataFile)
-        .hasMessageContaining("first row group")
+        .hasMessageContaining("row group at row 0")
         .hasMessageContaining("CRC");
   }
 
