@@ -25,7 +25,8 @@ import org.apache.parquet.schema.Type;
 /**
  * Checks that an equality-delete file holds the columns it deletes by. Iceberg's readers read a
  * column a file lacks as nulls, so a delete file without its key columns would delete the rows
- * whose key is null, or nothing, without an error; its schema is read from its footer instead.
+ * whose key is null, or nothing, without an error. Its schema is read from its footer when the file
+ * is opened to load its keys (once per scan, as the keys are cached).
  */
 final class DeleteFileColumns {
   /** orc-core's attribute for a column's Iceberg field id, as Iceberg's ORC writer sets it. */
@@ -34,14 +35,17 @@ final class DeleteFileColumns {
   private DeleteFileColumns() {}
 
   /**
+   * {@code input}, the content of equality-delete {@code file}, once it is known to hold the file's
+   * equality fields ({@code schema} names them in the message).
+   *
    * @throws FloeException naming the file and the missing fields if {@code file} lacks one of its
    *     equality fields; files whose schema cannot be read here (ORC files other than Hadoop files,
    *     other formats) are not checked
    */
-  static void requireEqualityFields(DeleteFile file, InputFile input, Schema schema) {
+  static InputFile checked(DeleteFile file, InputFile input, Schema schema) {
     Set<Integer> present = fieldIds(file, input);
     if (present == null) {
-      return;
+      return input;
     }
     List<String> missing = new ArrayList<>();
     for (int id : file.equalityFieldIds()) {
@@ -60,6 +64,7 @@ final class DeleteFileColumns {
               String.join(", ", missing),
               file.equalityFieldIds()));
     }
+    return input;
   }
 
   /** The field ids in the file's schema, or null if it cannot be read here. */

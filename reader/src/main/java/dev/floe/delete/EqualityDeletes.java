@@ -75,9 +75,6 @@ final class EqualityDeletes {
     }
     List<Group> groups = new ArrayList<>();
     for (Map.Entry<Set<Integer>, List<DeleteFile>> entry : byKey.entrySet()) {
-      for (DeleteFile file : entry.getValue()) {
-        requireEqualityFields(file, readSchema, io, cache);
-      }
       Shape shape = Shape.of(entry.getKey(), readSchema);
       if (shape == null) {
         Schema deleteSchema = TypeUtil.select(readSchema, entry.getKey());
@@ -92,22 +89,6 @@ final class EqualityDeletes {
       }
     }
     return new EqualityDeletes(groups);
-  }
-
-  /**
-   * Fails if {@code file} lacks one of its key columns, which would otherwise read as nulls;
-   * checked once per scan, as the key sets are loaded once.
-   */
-  private static void requireEqualityFields(
-      DeleteFile file, Schema readSchema, FileIO io, DeleteCache cache) {
-    cache.get(
-        "floe-eq-columns:" + file.location(),
-        64,
-        () -> {
-          DeleteFileColumns.requireEqualityFields(
-              file, io.newInputFile(file.location(), file.fileSizeInBytes()), readSchema);
-          return Boolean.TRUE;
-        });
   }
 
   /** Groups applied row by row through a StructLikeSet rather than probed with key vectors. */
@@ -254,7 +235,9 @@ final class EqualityDeletes {
       KeyBytes encoded = new KeyBytes();
       try (CloseableIterable<Record> rows =
           FormatModelRegistry.<Record, Object>readBuilder(
-                  file.format(), Record.class, io.newInputFile(file.location()))
+                  file.format(),
+                  Record.class,
+                  DeleteFileColumns.checked(file, io.newInputFile(file.location()), keySchema))
               .project(keySchema)
               .reuseContainers()
               .build()) {

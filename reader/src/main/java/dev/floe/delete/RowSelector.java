@@ -125,7 +125,11 @@ public final class RowSelector {
                 readSchema,
                 io,
                 cache,
-                new CachingLoader(file -> io.newInputFile(file.location()), cache))
+                new CachingLoader(
+                    file ->
+                        DeleteFileColumns.checked(
+                            file, io.newInputFile(file.location()), readSchema),
+                    cache))
             : null;
     RowEvaluator evaluator =
         residual == null || residual.equals(Expressions.alwaysTrue())
