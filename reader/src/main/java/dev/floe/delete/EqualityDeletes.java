@@ -235,7 +235,9 @@ final class EqualityDeletes {
       KeyBytes encoded = new KeyBytes();
       try (CloseableIterable<Record> rows =
           FormatModelRegistry.<Record, Object>readBuilder(
-                  file.format(), Record.class, io.newInputFile(file.location()))
+                  file.format(),
+                  Record.class,
+                  DeleteFileColumns.checked(file, io.newInputFile(file.location()), keySchema))
               .project(keySchema)
               .reuseContainers()
               .build()) {

@@ -3,8 +3,10 @@ package dev.floe.delete;
 import static java.util.Objects.requireNonNull;
 
 import dev.floe.arrow.RowView;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.Schema;
@@ -12,12 +14,19 @@ import org.apache.iceberg.StructLike;
 import org.apache.iceberg.data.BaseDeleteLoader;
 import org.apache.iceberg.data.DeleteFilter;
 import org.apache.iceberg.data.DeleteLoader;
+import org.apache.iceberg.data.Record;
 import org.apache.iceberg.deletes.DeleteCounter;
+import org.apache.iceberg.deletes.Deletes;
 import org.apache.iceberg.deletes.PositionDeleteIndex;
+import org.apache.iceberg.deletes.PositionDeleteIndexUtil;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.formats.FormatModelRegistry;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.DeleteSchemaUtil;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.InputFile;
+import org.apache.iceberg.util.ContentFileUtil;
 
 /**
  * Decides, per batch, which rows of one data file survive: not deleted by position (position delete
@@ -34,6 +43,8 @@ public final class RowSelector {
    * so a batch finds its deleted rows with one binary search instead of a bitmap probe per row.
    */
   private static final long MAX_SORTED_POSITIONS = 1L << 20;
+
+  private static final Schema POSITION_DELETE_SCHEMA = DeleteSchemaUtil.pathPosSchema();
 
   private final PositionDeleteIndex positionDeletes;
   private final long[] sortedPositions;
@@ -114,7 +125,11 @@ public final class RowSelector {
                 readSchema,
                 io,
                 cache,
-                new CachingLoader(file -> io.newInputFile(file.location()), cache))
+                new CachingLoader(
+                    file ->
+                        DeleteFileColumns.checked(
+                            file, io.newInputFile(file.location()), readSchema),
+                    cache))
             : null;
     RowEvaluator evaluator =
         residual == null || residual.equals(Expressions.alwaysTrue())
@@ -322,13 +337,49 @@ public final class RowSelector {
     }
   }
 
-  /** Iceberg's delete loader, serial, with its cache hook backed by the scan's cache. */
+  /**
+   * Iceberg's delete loader, serial, with its cache hook backed by the scan's cache; a
+   * position-delete file too large for the cache is read whole too, keeping only this data file's
+   * positions.
+   */
   private static final class CachingLoader extends BaseDeleteLoader {
+    private final Function<DeleteFile, InputFile> open;
     private final DeleteCache cache;
 
-    CachingLoader(java.util.function.Function<DeleteFile, InputFile> open, DeleteCache cache) {
+    CachingLoader(Function<DeleteFile, InputFile> open, DeleteCache cache) {
       super(open, null);
+      this.open = open;
       this.cache = cache;
+    }
+
+    /**
+     * Iceberg reads a position-delete file it cannot cache with a {@code file_path = <data file>}
+     * filter, whose dictionary row-group filter reads the {@code file_path} dictionary without
+     * checking its page CRC (parquet-mr's {@code readDictionary}): one flipped bit there skips the
+     * row group, and the data file's deletes are silently lost. Read without a filter, every page
+     * goes through the reader's CRC check; the rows of other data files are dropped as they come.
+     */
+    @Override
+    public PositionDeleteIndex loadPositionDeletes(
+        Iterable<DeleteFile> deleteFiles, CharSequence filePath) {
+      if (ContentFileUtil.containsSingleDV(deleteFiles)) {
+        return super.loadPositionDeletes(deleteFiles, filePath);
+      }
+      List<PositionDeleteIndex> indexes = new ArrayList<>();
+      for (DeleteFile file : deleteFiles) {
+        if (canCache(file.recordCount())) {
+          indexes.add(super.loadPositionDeletes(List.of(file), filePath));
+        } else {
+          CloseableIterable<Record> rows =
+              FormatModelRegistry.<Record, Object>readBuilder(
+                      file.format(), Record.class, open.apply(file))
+                  .project(POSITION_DELETE_SCHEMA)
+                  .reuseContainers()
+                  .build();
+          indexes.add(Deletes.toPositionIndex(filePath, rows, file));
+        }
+      }
+      return PositionDeleteIndexUtil.merge(indexes);
     }
 
     @Override

@@ -452,6 +452,11 @@ public final class FileTaskReader implements Closeable {
       }
       for (DeleteFile delete : task.deletes()) {
         try {
+          if (ContentFileUtil.isDV(delete)) {
+            // checked first, as the load checks it: Iceberg decodes a damaged bitmap for minutes
+            DeletionVectorCheck.verify(
+                io.newInputFile(delete.location(), delete.fileSizeInBytes()), delete);
+          }
           OrcSpinGuard.run(
               () ->
                   RowSelector.load(

@@ -10,9 +10,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FilterFileSystem;
+import org.apache.hadoop.fs.FutureDataInputStreamBuilder;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.impl.OpenFileParameters;
 import org.apache.iceberg.hadoop.HadoopInputFile;
@@ -26,9 +29,10 @@ import org.apache.iceberg.io.SeekableInputStream;
  * reader fails to close are closed with the file. orc-core leaves its file open when it fails to
  * read a damaged footer or stripe footer (the stream is opened before the failure and closed only
  * by a reader that was never returned); without this, each damaged ORC file read would keep a file
- * descriptor until garbage collection. Streams that are closed normally are forgotten at once.
- * (Iceberg's Parquet reader of delete files opens them some other way, so a damaged Parquet delete
- * file can still keep its descriptor until garbage collection; see the README.)
+ * descriptor until garbage collection. Iceberg's Parquet reader does the same when it fails after
+ * opening a file (its {@code ReadConf} opens the file, then reads dictionaries and bloom filters to
+ * prune row groups, and closes nothing when that throws). Streams that are closed normally are
+ * forgotten at once.
  *
  * <p>Hadoop files stay Hadoop files (their file system is wrapped), so format readers still get
  * what only Hadoop files offer. Thread safe.
@@ -97,6 +101,12 @@ public final class OpenStreams implements Closeable {
     }
   }
 
+  /**
+   * Tracks the streams it opens. Parquet's reader does not keep the file system of the Hadoop file
+   * it is given: Iceberg hands it the file's status, and parquet-mr looks the file system up again
+   * with {@code status.getPath().getFileSystem(conf)}, which would be Hadoop's shared, untracked
+   * instance. So the statuses this file system returns carry paths that resolve to it.
+   */
   private final class TrackingFileSystem extends FilterFileSystem {
     TrackingFileSystem(FileSystem fs) {
       super(fs);
@@ -105,6 +115,23 @@ public final class OpenStreams implements Closeable {
     @Override
     public FSDataInputStream open(Path path, int bufferSize) throws IOException {
       return tracked(fs.open(path, bufferSize));
+    }
+
+    @Override
+    public FileStatus getFileStatus(Path path) throws IOException {
+      FileStatus status = fs.getFileStatus(path);
+      status.setPath(new ResolvingPath(status.getPath(), this));
+      return status;
+    }
+
+    /**
+     * Builds on this file system, so the stream is opened by {@link #openFileWithOptions}; {@code
+     * FilterFileSystem} would build on the wrapped one, which opens it untracked.
+     */
+    @Override
+    public FutureDataInputStreamBuilder openFile(Path path) throws IOException {
+      FutureDataInputStreamBuilder builder = createDataInputStreamBuilder(this, path);
+      return builder;
     }
 
     /** Hadoop's {@code FileSystem.openFile} does not go through {@code open}. */
@@ -120,6 +147,25 @@ public final class OpenStreams implements Closeable {
                   throw new UncheckedIOException(e);
                 }
               });
+    }
+  }
+
+  /**
+   * A path whose file system is the one that listed it (while this JVM holds it; a deserialized
+   * copy resolves as any path does).
+   */
+  private static final class ResolvingPath extends Path {
+    private static final long serialVersionUID = 1L;
+    private final transient FileSystem fs;
+
+    ResolvingPath(Path path, FileSystem fs) {
+      super(path.toUri());
+      this.fs = fs;
+    }
+
+    @Override
+    public FileSystem getFileSystem(Configuration conf) throws IOException {
+      return fs == null ? super.getFileSystem(conf) : fs;
     }
   }
 

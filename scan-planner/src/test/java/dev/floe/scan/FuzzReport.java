@@ -89,7 +89,7 @@ final class FuzzReport {
       case HANG -> "hang";
       case OUT_OF_MEMORY -> "OOM";
       case CRASH -> "crash";
-      case OPEN_UNTIL_GC -> "fd open until GC (known)";
+      case OPEN_UNTIL_GC -> "fd open until GC";
       case LEAK -> "leak";
     };
   }

@@ -23,9 +23,17 @@ import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileMetadata;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.GenericFileWriterFactory;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.deletes.EqualityDeleteWriter;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.FileWriterFactory;
+import org.apache.iceberg.io.OutputFileFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,6 +121,50 @@ class TestUnreadableFiles {
           .hasMessageContaining(table.name())
           .hasMessageContaining("Cannot read delete file ")
           .hasMessageContaining(data.location());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = FileFormat.class,
+      names = {"PARQUET", "ORC"})
+  void anEqualityDeleteFileWithoutItsKeyColumnFailsNamingItAndTheField(FileFormat format)
+      throws Exception {
+    Table table = table("equality_deletes_without_key_" + format, format);
+    DataFile data = firstTaskWithDeletes(table).file();
+    // keyed on name (field 3), but its rows hold only id: Iceberg's writers allow it
+    Schema rowSchema = table.schema().select("id");
+    FileWriterFactory<Record> writers =
+        new GenericFileWriterFactory.Builder(table)
+            .dataFileFormat(format)
+            .deleteFileFormat(format)
+            .equalityFieldIds(new int[] {table.schema().findField("name").fieldId()})
+            .equalityDeleteRowSchema(rowSchema)
+            .build();
+    PartitionSpec spec = table.specs().get(data.specId());
+    EqualityDeleteWriter<Record> writer =
+        writers.newEqualityDeleteWriter(
+            OutputFileFactory.builderFor(table, 7, 7)
+                .format(format)
+                .build()
+                .newOutputFile(spec, data.partition()),
+            spec,
+            data.partition());
+    try (writer) {
+      Record row = GenericRecord.create(rowSchema);
+      row.setField("id", 1L);
+      writer.write(row);
+    }
+    DeleteFile keyless = writer.toDeleteFile();
+    table.newRowDelta().addDeletes(keyless).commit();
+    for (int parallelism : new int[] {1, 3}) {
+      assertThatThrownBy(
+              () -> Differential.floeRows(DataScan.of(table).parallelism(parallelism), 100))
+          .isInstanceOf(FloeException.class)
+          .hasMessageContaining(table.name())
+          .hasMessageContaining("Cannot read delete file " + keyless.location())
+          .hasMessageContaining("lacks the equality field 3 (name)");
+      assertThat(Leaks.awaitNoneLeft(dir, 1_000)).as("left behind").isEmpty();
     }
   }
 
