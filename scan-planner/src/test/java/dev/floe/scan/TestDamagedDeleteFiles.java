@@ -38,7 +38,6 @@ import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -172,12 +171,12 @@ class TestDamagedDeleteFiles {
   }
 
   /**
-   * Known defect, not fixed: Iceberg's dictionary row-group filter reads a data file's dictionary
-   * through parquet-mr's {@code readDictionary}, which checks no CRC, so a bit flipped in the
-   * dictionary can make it skip a row group that holds matching rows. Measured: 2 of 136 one-bit
-   * flips across the first {@code name} dictionary page read 21 rows instead of 23, no error.
+   * Iceberg's dictionary row-group filter gets a data file's dictionaries from Floe's page reader,
+   * CRC checked: through parquet-mr's {@code readDictionary}, which checks no CRC, 2 of 136 one-bit
+   * flips across the first {@code name} dictionary page made it skip a row group holding matching
+   * rows (21 rows instead of 23, no error). Every flip must fail naming the file or read the same
+   * rows.
    */
-  @Disabled("known: data-file dictionaries read by Iceberg's dictionary filter are not CRC-checked")
   @Test
   void aBitFlipInTheDictionaryOfAFilteredDataFileFailsOrReadsTheSameRows() throws Exception {
     String location = firstDataFile();

@@ -23,9 +23,11 @@ import org.apache.iceberg.parquet.VectorizedReader;
 import org.apache.parquet.HadoopReadOptions;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.page.DictionaryPageReadStore;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.apache.parquet.io.SeekableInputStream;
@@ -109,7 +111,13 @@ final class ParquetRowGroups implements CloseableIterable<Integer> {
         projection = ParquetSchemaUtil.pruneColumnsFallback(fileSchema, readSchema);
       }
       List<BlockMetaData> selected =
-          selectRowGroups(footer, typeWithIds, readSchema, request.residual(), request);
+          selectRowGroups(
+              footer,
+              new CheckedDictionaries(stream, length, options.getCodecFactory()),
+              typeWithIds,
+              readSchema,
+              request.residual(),
+              request);
       List<ColumnPath> columns = new ArrayList<>();
       for (ColumnDescriptor column : projection.getColumns()) {
         columns.add(ColumnPath.get(column.getPath()));
@@ -143,6 +151,7 @@ final class ParquetRowGroups implements CloseableIterable<Integer> {
 
   private static List<BlockMetaData> selectRowGroups(
       ParquetFileReader footer,
+      CheckedDictionaries checked,
       MessageType typeWithIds,
       Schema readSchema,
       Expression residual,
@@ -161,7 +170,7 @@ final class ParquetRowGroups implements CloseableIterable<Integer> {
     List<BlockMetaData> selected = new ArrayList<>();
     for (BlockMetaData rowGroup : rowGroups) {
       if (metrics.shouldRead(typeWithIds, rowGroup)
-          && dictionaries.shouldRead(typeWithIds, rowGroup, footer.getDictionaryReader(rowGroup))
+          && dictionaries.shouldRead(typeWithIds, rowGroup, checked.of(rowGroup))
           && blooms.shouldRead(typeWithIds, rowGroup, footer.getBloomFilterDataReader(rowGroup))) {
         selected.add(rowGroup);
       }
@@ -237,6 +246,37 @@ final class ParquetRowGroups implements CloseableIterable<Integer> {
     @Override
     public void close() throws IOException {
       ParquetRowGroups.this.close();
+    }
+  }
+
+  /**
+   * The dictionary pages Iceberg's dictionary row-group filter asks for, read as the data pages are
+   * ({@link ColumnChunkPages}: CRC checked, size capped) — parquet-mr's own dictionary reader
+   * checks no CRC, so a damaged dictionary could make the filter skip a row group holding matching
+   * rows.
+   */
+  private record CheckedDictionaries(
+      SeekableInputStream stream, long fileLength, CompressionCodecFactory codecs) {
+    DictionaryPageReadStore of(BlockMetaData rowGroup) {
+      return descriptor -> {
+        ColumnPath path = ColumnPath.get(descriptor.getPath());
+        for (ColumnChunkMetaData chunk : rowGroup.getColumns()) {
+          if (!chunk.getPath().equals(path)) {
+            continue;
+          }
+          if (!chunk.hasDictionaryPage()) {
+            return null;
+          }
+          long start = chunk.getStartingPos();
+          long end = Math.min(fileLength, start + chunk.getTotalSize());
+          ChunkInput input =
+              ChunkInput.streamed(stream, start, Math.max(start, end), RowGroupPages.MIN_BUFFER);
+          return new ColumnChunkPages(
+                  descriptor, chunk, input, codecs.getDecompressor(chunk.getCodec()))
+              .readDictionaryPage();
+        }
+        return null;
+      };
     }
   }
 
