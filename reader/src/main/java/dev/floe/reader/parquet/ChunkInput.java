@@ -20,7 +20,6 @@ final class ChunkInput extends InputStream {
   private final int capacity;
 
   private byte[] buffer;
-  private int bufferStart;
   private int position;
   private int limit;
 
@@ -46,7 +45,6 @@ final class ChunkInput extends InputStream {
   /** A chunk already in memory: {@code length} bytes of {@code bytes} from {@code offset}. */
   static ChunkInput buffered(byte[] bytes, int offset, long start, int length) {
     ChunkInput input = new ChunkInput(null, start, start + length, length, bytes);
-    input.bufferStart = offset;
     input.position = offset;
     input.limit = offset + length;
     input.next = start + length;
@@ -61,11 +59,6 @@ final class ChunkInput extends InputStream {
   /** Bytes of the chunk not read yet. */
   long remaining() {
     return chunkEnd - offset();
-  }
-
-  /** Bytes this chunk holds in memory (its buffer, or its part of a coalesced read). */
-  int bufferBytes() {
-    return buffer == null ? 0 : limit - bufferStart;
   }
 
   @Override
@@ -146,7 +139,6 @@ final class ChunkInput extends InputStream {
     } else if (buffered > 0) {
       System.arraycopy(buffer, position, buffer, 0, buffered);
     }
-    bufferStart = 0;
     position = 0;
     limit = buffered;
     int length = (int) Math.min(capacity - buffered, chunkEnd - next);

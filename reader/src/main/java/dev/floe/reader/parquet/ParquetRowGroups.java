@@ -56,6 +56,7 @@ final class ParquetRowGroups implements CloseableIterable<Integer> {
   private final List<ColumnPath> columns;
   private final int batchSize;
   private boolean iterated;
+  private boolean closed;
 
   private ParquetRowGroups(
       ParquetFileReader footer,
@@ -202,6 +203,10 @@ final class ParquetRowGroups implements CloseableIterable<Integer> {
 
   @Override
   public void close() throws IOException {
+    if (closed) {
+      return; // both the iterator and the iterable close the file
+    }
+    this.closed = true;
     try (ParquetFileReader closing = footer) {
       model.close();
     }

@@ -33,20 +33,20 @@ final class RowGroupPages implements PageReadStore {
   private static final int MAX_GAP = 64 << 10;
 
   private final BlockMetaData rowGroup;
+  private final Map<ColumnPath, ColumnChunkMetaData> chunks;
   private final Map<ColumnPath, ChunkInput> inputs;
   private final Map<ColumnPath, PageReader> readers = new HashMap<>();
   private final CompressionCodecFactory codecs;
-  private final long bufferedBytes;
 
   private RowGroupPages(
       BlockMetaData rowGroup,
+      Map<ColumnPath, ColumnChunkMetaData> chunks,
       Map<ColumnPath, ChunkInput> inputs,
-      CompressionCodecFactory codecs,
-      long bufferedBytes) {
+      CompressionCodecFactory codecs) {
     this.rowGroup = rowGroup;
+    this.chunks = chunks;
     this.inputs = inputs;
     this.codecs = codecs;
-    this.bufferedBytes = bufferedBytes;
   }
 
   /**
@@ -63,14 +63,16 @@ final class RowGroupPages implements PageReadStore {
       CompressionCodecFactory codecs,
       long budget)
       throws IOException {
-    Map<ColumnPath, ColumnChunkMetaData> chunks = new HashMap<>();
+    Map<ColumnPath, ColumnChunkMetaData> all = new HashMap<>();
     for (ColumnChunkMetaData chunk : rowGroup.getColumns()) {
-      chunks.put(chunk.getPath(), chunk);
+      all.put(chunk.getPath(), chunk);
     }
+    Map<ColumnPath, ColumnChunkMetaData> chunks = new HashMap<>();
     List<ColumnChunkMetaData> projected = new ArrayList<>();
     for (ColumnPath column : columns) {
-      ColumnChunkMetaData chunk = chunks.get(column);
+      ColumnChunkMetaData chunk = all.get(column);
       if (chunk != null) {
+        chunks.put(column, chunk);
         projected.add(chunk);
       }
     }
@@ -81,7 +83,6 @@ final class RowGroupPages implements PageReadStore {
     projected.sort(Comparator.comparingLong(ColumnChunkMetaData::getStartingPos));
     Map<ColumnPath, ChunkInput> inputs = new HashMap<>();
     List<ColumnChunkMetaData> group = new ArrayList<>();
-    long buffered = 0;
     for (ColumnChunkMetaData chunk : projected) {
       long start = chunk.getStartingPos();
       long size = chunk.getTotalSize();
@@ -93,7 +94,6 @@ final class RowGroupPages implements PageReadStore {
       }
       if (size > buffer) {
         inputs.put(chunk.getPath(), ChunkInput.streamed(file, start, start + size, buffer));
-        buffered += buffer;
         continue;
       }
       if (!group.isEmpty()) {
@@ -103,22 +103,22 @@ final class RowGroupPages implements PageReadStore {
         if (start < end
             || start - end > MAX_GAP
             || start + size - first.getStartingPos() > MAX_COALESCED) {
-          buffered += readTogether(file, group, inputs);
+          readTogether(file, group, inputs);
           group.clear();
         }
       }
       group.add(chunk);
     }
-    buffered += readTogether(file, group, inputs);
-    return new RowGroupPages(rowGroup, inputs, codecs, buffered);
+    readTogether(file, group, inputs);
+    return new RowGroupPages(rowGroup, chunks, inputs, codecs);
   }
 
-  /** Reads adjacent small chunks in one read; returns the bytes read. */
-  private static long readTogether(
+  /** Reads adjacent small chunks in one read. */
+  private static void readTogether(
       SeekableInputStream file, List<ColumnChunkMetaData> group, Map<ColumnPath, ChunkInput> inputs)
       throws IOException {
     if (group.isEmpty()) {
-      return 0;
+      return;
     }
     long start = group.get(0).getStartingPos();
     ColumnChunkMetaData last = group.get(group.size() - 1);
@@ -133,23 +133,11 @@ final class RowGroupPages implements PageReadStore {
           ChunkInput.buffered(
               bytes, offset, chunk.getStartingPos(), Math.toIntExact(chunk.getTotalSize())));
     }
-    return length;
-  }
-
-  /** Bytes held for the row group's chunks when it was opened: read buffers and small chunks. */
-  long bufferedBytes() {
-    return bufferedBytes;
   }
 
   /** The projected chunks' metadata, by column path. */
   Map<ColumnPath, ColumnChunkMetaData> metadata() {
-    Map<ColumnPath, ColumnChunkMetaData> metadata = new HashMap<>();
-    for (ColumnChunkMetaData chunk : rowGroup.getColumns()) {
-      if (inputs.containsKey(chunk.getPath())) {
-        metadata.put(chunk.getPath(), chunk);
-      }
-    }
-    return metadata;
+    return chunks;
   }
 
   /** The chunk's pages; asked for again, the same reader (its state is where the pages are). */
@@ -161,15 +149,9 @@ final class RowGroupPages implements PageReadStore {
 
   private PageReader newPageReader(ColumnDescriptor descriptor, ColumnPath path) {
     ChunkInput input = inputs.get(path);
-    if (input == null) {
+    ColumnChunkMetaData chunk = chunks.get(path);
+    if (input == null || chunk == null) {
       throw new IllegalArgumentException("Cannot find the column chunk of " + path);
-    }
-    ColumnChunkMetaData chunk = null;
-    for (ColumnChunkMetaData candidate : rowGroup.getColumns()) {
-      if (candidate.getPath().equals(path)) {
-        chunk = candidate;
-        break;
-      }
     }
     try {
       return new ColumnChunkPages(
