@@ -53,6 +53,9 @@ final class SplitSender {
         thread.setName("floe-scan-" + slot.id());
         try (RecordBatchStream stream = split.open(table, grant.batchSize(), slot.allocator())) {
           stream(stream, listener);
+        } finally {
+          // before an error reaches the client: the scan's thread is gone once the client knows
+          thread.setName(threadName);
         }
       }
     } catch (Exception e) {

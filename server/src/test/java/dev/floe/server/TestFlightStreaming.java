@@ -218,7 +218,9 @@ class TestFlightStreaming {
   static void awaitIdle(FloeServer server) throws InterruptedException {
     long deadline = System.nanoTime() + 5_000_000_000L;
     while (System.nanoTime() < deadline
-        && (server.openScans() > 0 || server.allocator().getAllocatedMemory() > 0)) {
+        && (server.openScans() > 0
+            || server.allocator().getAllocatedMemory() > 0
+            || !Servers.threads("floe-scan-").isEmpty())) {
       Thread.sleep(10);
     }
     assertThat(server.openScans()).isZero();
