@@ -79,9 +79,10 @@ final class DamageFuzzer {
     @Override
     public String toString() {
       return String.format(
-          "#%d %s %s, parallelism %d: %s%s",
+          "#%d %s (%s) %s, parallelism %d: %s%s",
           number,
           target.content(),
+          target.location(),
           damage,
           parallelism,
           outcome,
