@@ -410,7 +410,7 @@ public final class FileTaskReader implements Closeable {
                     io,
                     context.deleteCache()));
       } catch (RuntimeException e) {
-        String failed = failedDeleteFile(e, io);
+        String failed = failedDeleteFile(e, io, streams.lastLocation());
         failure =
             failed == null
                 ? e
@@ -431,11 +431,12 @@ public final class FileTaskReader implements Closeable {
 
     /**
      * The delete file a failure happened in: the one its messages name, else the task's only delete
-     * file, else the first that fails to load again on its own (Iceberg loads several delete files
-     * at once on its worker pool, so which one failed is not known from the failure). Only ever
-     * called on the failure path.
+     * file, else — for a read {@link OrcSpinGuard} stopped, which fails naming no file and would
+     * spin again if read again — the file being read when it was stopped (delete files are read one
+     * after another, so that is the last one opened), else the first that fails to load again on
+     * its own. Only ever called on the failure path.
      */
-    private String failedDeleteFile(Throwable failure, FileIO io) {
+    private String failedDeleteFile(Throwable failure, FileIO io, String lastOpened) {
       for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
         String message = cause.getMessage();
         if (message == null) {
@@ -449,6 +450,13 @@ public final class FileTaskReader implements Closeable {
       }
       if (task.deletes().size() <= 1) {
         return task.deletes().isEmpty() ? null : task.deletes().get(0).location();
+      }
+      if (OrcSpinGuard.stoppedLoop(failure)) {
+        for (DeleteFile delete : task.deletes()) {
+          if (delete.location().equals(lastOpened)) {
+            return delete.location();
+          }
+        }
       }
       for (DeleteFile delete : task.deletes()) {
         try {

@@ -39,6 +39,7 @@ import org.apache.iceberg.io.SeekableInputStream;
  */
 public final class OpenStreams implements Closeable {
   private final Set<Closeable> open = new LinkedHashSet<>();
+  private volatile String lastLocation;
 
   /** {@code file}, with every stream opened on it remembered until closed. */
   public InputFile track(InputFile file) {
@@ -61,6 +62,15 @@ public final class OpenStreams implements Closeable {
     requireNonNull(io, "io is null");
     requireNonNull(prepare, "prepare is null");
     return new TrackingFileIO(io, prepare);
+  }
+
+  /**
+   * The location of the last input file a {@linkplain #track(FileIO, UnaryOperator) tracked FileIO}
+   * handed out, or null: where files are read one after another, the file being read when a read
+   * failed.
+   */
+  public String lastLocation() {
+    return lastLocation;
   }
 
   /** Closes every stream still open, attempting all of them. */
@@ -273,11 +283,13 @@ public final class OpenStreams implements Closeable {
 
     @Override
     public InputFile newInputFile(String path) {
+      lastLocation = path;
       return track(prepare.apply(io.newInputFile(path)));
     }
 
     @Override
     public InputFile newInputFile(String path, long length) {
+      lastLocation = path;
       return track(prepare.apply(io.newInputFile(path, length)));
     }
 

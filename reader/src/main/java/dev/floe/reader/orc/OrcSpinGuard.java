@@ -18,9 +18,12 @@ import java.util.function.Supplier;
  * watched call that has run for {@value #LIMIT_SECONDS} s and whose last {@value #SAMPLES} samples
  * were all inside {@code SerializationUtils} is stopped with {@code Thread.stop()} (Java 17 still
  * has it), under the watch's lock so that the stop can only land inside the watched call, where it
- * is turned into an ordinary failure of the file. Legitimate decoding spends microseconds in one
- * such call, never seconds. Where {@code Thread.stop()} is gone (Java 20+), the guard gives up and
- * the loop runs on as before.
+ * is turned into an ordinary failure of the file. HotSpot also interrupts a thread it stops; that
+ * interrupt is cleared again (unless the thread was interrupted before), so that the thread's next
+ * read of a file — another file, or the same file read again to find out which one is damaged —
+ * does not fail with {@code ClosedByInterruptException}. Legitimate decoding spends microseconds in
+ * one such call, never seconds. Where {@code Thread.stop()} is gone (Java 20+), the guard gives up
+ * and the loop runs on as before.
  */
 public final class OrcSpinGuard {
   static final long LIMIT_SECONDS = 5;
@@ -54,10 +57,23 @@ public final class OrcSpinGuard {
       }
     } catch (ThreadDeath death) {
       if (watch.stopped()) {
+        if (!watch.interruptedBeforeStop()) {
+          Thread.interrupted(); // the stop's own interrupt
+        }
         throw watch.failure(death);
       }
       throw death;
     }
+  }
+
+  /** Whether {@code failure} is, or was caused by, a call this guard stopped in orc-core's loop. */
+  public static boolean stoppedLoop(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof StoppedLoopException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static synchronized void startSampler() {
@@ -103,6 +119,7 @@ public final class OrcSpinGuard {
     private int spinningSamples;
     private boolean closed;
     private volatile boolean stopped;
+    private volatile boolean interruptedBeforeStop;
 
     private Watch(Thread thread) {
       this.thread = thread;
@@ -113,10 +130,14 @@ public final class OrcSpinGuard {
       return stopped;
     }
 
+    boolean interruptedBeforeStop() {
+      return interruptedBeforeStop;
+    }
+
     /** The failure to report instead of the {@link ThreadDeath} of a stopped call. */
     RuntimeException failure(ThreadDeath death) {
-      IllegalStateException failure =
-          new IllegalStateException(
+      StoppedLoopException failure =
+          new StoppedLoopException(
               String.format(
                   "Cannot decode a damaged ORC integer stream: orc-core kept reading past its end"
                       + " and was stopped after %d s",
@@ -148,6 +169,7 @@ public final class OrcSpinGuard {
     @SuppressWarnings({"deprecation", "removal"})
     private void stop() {
       try {
+        interruptedBeforeStop = thread.isInterrupted();
         stopped = true;
         thread.stop();
       } catch (UnsupportedOperationException e) {
@@ -159,6 +181,15 @@ public final class OrcSpinGuard {
     synchronized void close() {
       closed = true;
       WATCHES.remove(this);
+    }
+  }
+
+  /** A watched call stopped in orc-core's loop. */
+  private static final class StoppedLoopException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    StoppedLoopException(String message) {
+      super(message);
     }
   }
 }
