@@ -22,7 +22,6 @@ import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.types.Type;
 import picocli.CommandLine.Option;
 
 /** What to read of a table: columns, filter, limit, snapshot; shared by plan, head and export. */
@@ -124,11 +123,8 @@ public final class ScanArguments {
     Expression expression = Expressions.alwaysTrue();
     if (filter != null) {
       expression = SqlFilter.parse(filter, scan.schema(), !ignoreCase);
-      // Plan as DataScan does: predicates on nanosecond timestamps do not prune (see ScanPlan).
-      scan =
-          scan.filter(
-              FilterColumns.withoutPredicatesOn(
-                  scan.schema(), expression, !ignoreCase, Type.TypeID.TIMESTAMP_NANO));
+      // Plan as DataScan does: predicates on nanosecond timestamps and UUIDs do not prune.
+      scan = scan.filter(FilterColumns.planningFilter(scan.schema(), expression, !ignoreCase));
       data = data.filter(expression);
     }
     if (columns != null) {

@@ -1,8 +1,10 @@
 package dev.floe.delete;
 
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.expressions.Binder;
 import org.apache.iceberg.expressions.Bound;
@@ -18,11 +20,15 @@ import org.apache.iceberg.util.NaNUtil;
  * Evaluates a filter on rows as Iceberg's {@code Evaluator} does, except that a field inside a null
  * struct reads as null, as in SQL ({@code st.a} of a row whose {@code st} is null is null, so
  * {@code st.a IS NULL} holds and {@code st.a > 3} does not). Iceberg's accessors assume every
- * enclosing struct is present and fail on a null one. A comparison with a null value is false, as
- * the scan's SQL-semantics rewrite has already made it (its {@code notNull} guards). Not thread
- * safe.
+ * enclosing struct is present and fail on a null one. UUIDs are ordered as unsigned bytes, as in
+ * SQL, not as Iceberg orders them (signed halves). A comparison with a null value is false, as the
+ * scan's SQL-semantics rewrite has already made it (its {@code notNull} guards). Not thread safe.
  */
 final class RowEvaluator extends ExpressionVisitors.BoundVisitor<Boolean> {
+  private static final Comparator<UUID> UNSIGNED_UUIDS =
+      Comparator.comparing(UUID::getMostSignificantBits, Long::compareUnsigned)
+          .thenComparing(UUID::getLeastSignificantBits, Long::compareUnsigned);
+
   private final Expression bound;
 
   /** For each field reachable through structs only, its positions from the row down. */
@@ -83,6 +89,16 @@ final class RowEvaluator extends ExpressionVisitors.BoundVisitor<Boolean> {
     return struct.get(path[path.length - 1], Object.class);
   }
 
+  /**
+   * The literal's comparator, except for UUIDs: those compare as SQL engines and the Parquet format
+   * order them, as unsigned 16-byte big-endian values, not as {@code UUID.compareTo} (and Iceberg's
+   * literal) does, with signed halves.
+   */
+  @SuppressWarnings("unchecked")
+  private static <T> Comparator<T> comparator(Literal<T> literal) {
+    return literal.value() instanceof UUID ? (Comparator<T>) UNSIGNED_UUIDS : literal.comparator();
+  }
+
   @Override
   public Boolean alwaysTrue() {
     return true;
@@ -132,31 +148,31 @@ final class RowEvaluator extends ExpressionVisitors.BoundVisitor<Boolean> {
   @Override
   public <T> Boolean lt(Bound<T> term, Literal<T> literal) {
     T value = value(term);
-    return value != null && literal.comparator().compare(value, literal.value()) < 0;
+    return value != null && comparator(literal).compare(value, literal.value()) < 0;
   }
 
   @Override
   public <T> Boolean ltEq(Bound<T> term, Literal<T> literal) {
     T value = value(term);
-    return value != null && literal.comparator().compare(value, literal.value()) <= 0;
+    return value != null && comparator(literal).compare(value, literal.value()) <= 0;
   }
 
   @Override
   public <T> Boolean gt(Bound<T> term, Literal<T> literal) {
     T value = value(term);
-    return value != null && literal.comparator().compare(value, literal.value()) > 0;
+    return value != null && comparator(literal).compare(value, literal.value()) > 0;
   }
 
   @Override
   public <T> Boolean gtEq(Bound<T> term, Literal<T> literal) {
     T value = value(term);
-    return value != null && literal.comparator().compare(value, literal.value()) >= 0;
+    return value != null && comparator(literal).compare(value, literal.value()) >= 0;
   }
 
   @Override
   public <T> Boolean eq(Bound<T> term, Literal<T> literal) {
     T value = value(term);
-    return value != null && literal.comparator().compare(value, literal.value()) == 0;
+    return value != null && comparator(literal).compare(value, literal.value()) == 0;
   }
 
   @Override

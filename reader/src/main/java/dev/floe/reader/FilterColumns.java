@@ -28,13 +28,35 @@ public final class FilterColumns {
   }
 
   /**
-   * {@code filter} without its predicates on columns of the given type: a filter that every row
+   * {@code filter} without its predicates on columns of the given types: a filter that every row
    * matching {@code filter} matches too. Negations are pushed down first, so dropping a predicate
    * only ever lets more rows through. Returns {@code filter} itself when it has no such predicate.
    */
   public static Expression withoutPredicatesOn(
-      Schema schema, Expression filter, boolean caseSensitive, Type.TypeID type) {
-    return without(schema, filter, caseSensitive, ofType(type));
+      Schema schema, Expression filter, boolean caseSensitive, Type.TypeID... types) {
+    return without(schema, filter, caseSensitive, ofType(types));
+  }
+
+  /**
+   * The filter a scan is planned with (manifests, partitions and file statistics): {@code filter}
+   * without its predicates on the columns whose statistics Iceberg 1.11 cannot be trusted with.
+   *
+   * <ul>
+   *   <li>Nanosecond timestamps: Iceberg's ORC writer (1.11 and earlier) stores the lower and upper
+   *       bounds of timestamp_ns / timestamptz_ns columns in microseconds, a thousand times too
+   *       small (apache/iceberg#16922, fixed after 1.11). The bounds are in the manifests, so files
+   *       written before the fix keep them.
+   *   <li>UUIDs: Parquet orders UUID statistics as unsigned bytes, while Iceberg's evaluators
+   *       compare UUIDs with {@code UUID.compareTo}, which compares signed halves. A file whose
+   *       values span both orders is skipped for values it holds ({@code u = X} found nothing in a
+   *       one-file table; apache/iceberg#14216).
+   * </ul>
+   *
+   * Such predicates are left to the per-row filter, at the cost of pruning on them.
+   */
+  public static Expression planningFilter(Schema schema, Expression filter, boolean caseSensitive) {
+    return withoutPredicatesOn(
+        schema, filter, caseSensitive, Type.TypeID.TIMESTAMP_NANO, Type.TypeID.UUID);
   }
 
   /**
@@ -50,8 +72,9 @@ public final class FilterColumns {
     return without(schema, filter, caseSensitive, field -> fieldIds.contains(field.fieldId()));
   }
 
-  private static Predicate<Types.NestedField> ofType(Type.TypeID type) {
-    return field -> field.type().typeId() == type;
+  private static Predicate<Types.NestedField> ofType(Type.TypeID... types) {
+    Set<Type.TypeID> set = Set.of(types);
+    return field -> set.contains(field.type().typeId());
   }
 
   private static boolean refersTo(

@@ -65,9 +65,10 @@ final class Formats {
    * file; otherwise no pruning (the residual is still applied to every row afterwards). Without its
    * predicates on columns with an initial default that the file may lack ({@link
    * MissingColumns#mayLack}): the formats' filters would take such a column for all nulls and skip
-   * rows that read the default. For ORC, also without its predicates on nanosecond timestamps:
-   * Iceberg 1.11 cannot turn those into an ORC search argument and throws instead of leaving them
-   * out.
+   * rows that read the default. Without its predicates on UUIDs, whose Parquet statistics Iceberg
+   * compares in the wrong order ({@link FilterColumns#planningFilter}); for ORC, also without its
+   * predicates on nanosecond timestamps: Iceberg 1.11 cannot turn those into an ORC search argument
+   * and throws instead of leaving them out.
    */
   static Expression pruningFilter(
       Expression residual,
@@ -80,11 +81,14 @@ final class Formats {
     }
     try {
       // Binds the residual to the file's columns, so it also checks they are all read.
-      Expression orcPruning =
-          FilterColumns.withoutPredicatesOn(
-              fileColumns, residual, caseSensitive, Type.TypeID.TIMESTAMP_NANO);
+      Expression orcPruning = FilterColumns.planningFilter(fileColumns, residual, caseSensitive);
+      Expression parquetPruning =
+          FilterColumns.withoutPredicatesOn(fileColumns, residual, caseSensitive, Type.TypeID.UUID);
       return FilterColumns.withoutPredicatesOn(
-          fileColumns, format == FileFormat.ORC ? orcPruning : residual, caseSensitive, mayLack);
+          fileColumns,
+          format == FileFormat.ORC ? orcPruning : parquetPruning,
+          caseSensitive,
+          mayLack);
     } catch (ValidationException e) {
       return Expressions.alwaysTrue(); // refers to columns the file is not read for
     }

@@ -142,6 +142,11 @@ public record ReadContext(
       return task.residual();
     }
     try {
+      if (FilterColumns.refersToType(tableSchema, rowFilter, caseSensitive, Type.TypeID.UUID)) {
+        // Iceberg evaluates UUID predicates on partition values in signed order (see
+        // FilterColumns.planningFilter): the whole filter, applied to every row, is never wrong
+        return rowFilter;
+      }
       return ResidualEvaluator.of(task.spec(), rowFilter, caseSensitive)
           .residualFor(task.file().partition());
     } catch (RuntimeException e) {
@@ -156,9 +161,7 @@ public record ReadContext(
       return false;
     }
     try {
-      if (FilterColumns.withoutPredicatesOn(
-              tableSchema, residual, caseSensitive, Type.TypeID.TIMESTAMP_NANO)
-          != residual) {
+      if (FilterColumns.planningFilter(tableSchema, residual, caseSensitive) != residual) {
         return false;
       }
       for (int id :

@@ -23,7 +23,6 @@ import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.mapping.NameMapping;
 import org.apache.iceberg.mapping.NameMappingParser;
-import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.types.Types;
 
@@ -332,15 +331,11 @@ final class ScanPlan {
 
   /**
    * The filter Iceberg plans the scan with: the scan's filter without its predicates on nanosecond
-   * timestamps. Iceberg's ORC writer (1.11 and earlier) stores the lower and upper bounds of
-   * timestamp_ns / timestamptz_ns columns in microseconds, a thousand times too small
-   * (apache/iceberg#16922, fixed after 1.11), and planning would then skip files that hold matching
-   * rows. The bounds are in the manifests, so files written before the fix keep them. Such
-   * predicates are left to the per-row filter, at the cost of file and partition pruning on them.
+   * timestamps and UUIDs, whose statistics Iceberg 1.11 misreads ({@link
+   * FilterColumns#planningFilter}). Such predicates are left to the per-row filter.
    */
   static Expression planningFilter(Expression filter, Schema schema, boolean caseSensitive) {
-    return FilterColumns.withoutPredicatesOn(
-        schema, filter, caseSensitive, Type.TypeID.TIMESTAMP_NANO);
+    return FilterColumns.planningFilter(schema, filter, caseSensitive);
   }
 
   /**
