@@ -3,9 +3,16 @@ package dev.floe.scan.oracle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floe.scan.DataScan;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.stream.Collectors;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +41,64 @@ class TestOracleTypes extends OracleComparison {
             .collect(Collectors.toList());
     List<String> actual = FloeLines.read(DataScan.of(table()).select("id", "st.inner.x"), 1000);
     assertThat(actual).isEqualTo(expected);
+  }
+
+  /**
+   * Spark wrote the {@code u} column (uuid) and its Parquet statistics, whose order (unsigned
+   * bytes) Iceberg 1.11's pruning misreads. Equality finds each sampled value, and ranges return
+   * the rows whose text sorts before or after the bound, as SQL compares UUIDs.
+   */
+  @Test
+  void uuidFiltersFindTheRowsSparkWrote() {
+    TreeMap<String, List<String>> idsByUuid = new TreeMap<>();
+    for (String line : oracle().expectedLines()) {
+      Map<String, String> row = JsonLine.members(line);
+      String u = row.get("u");
+      if (!u.equals("null")) {
+        idsByUuid
+            .computeIfAbsent(u.substring(1, u.length() - 1), k -> new ArrayList<>())
+            .add(row.get("id"));
+      }
+    }
+    List<String> values = List.copyOf(idsByUuid.keySet());
+    assertThat(values).hasSizeGreaterThan(100);
+    List<String> sample = new ArrayList<>();
+    for (int i = 0; i < values.size(); i += values.size() / 40) {
+      sample.add(values.get(i));
+    }
+    sample.add(values.get(values.size() - 1));
+    for (String u : sample) {
+      UUID uuid = UUID.fromString(u);
+      assertThat(ids(Expressions.equal("u", uuid)))
+          .as("u = %s", u)
+          .isEqualTo(sorted(idsByUuid.get(u)));
+      assertThat(ids(Expressions.lessThan("u", uuid)))
+          .as("u < %s", u)
+          .isEqualTo(sorted(idsByUuid.headMap(u, false).values()));
+      assertThat(ids(Expressions.greaterThanOrEqual("u", uuid)))
+          .as("u >= %s", u)
+          .isEqualTo(sorted(idsByUuid.tailMap(u, true).values()));
+    }
+  }
+
+  private List<String> ids(Expression filter) {
+    List<String> ids = new ArrayList<>();
+    for (String line : FloeLines.read(DataScan.of(table()).select("id").filter(filter), 1000)) {
+      ids.add(JsonLine.members(line).get("id"));
+    }
+    return sorted(ids);
+  }
+
+  private static List<String> sorted(List<String> ids) {
+    List<String> copy = new ArrayList<>(ids);
+    copy.sort(Comparator.comparingLong(Long::parseLong));
+    return copy;
+  }
+
+  private static List<String> sorted(Collection<List<String>> ids) {
+    List<String> flat = new ArrayList<>();
+    ids.forEach(flat::addAll);
+    return sorted(flat);
   }
 
   /** The line of {@code id} and {@code st} with {@code st} cut down to {@code inner.x}. */
