@@ -2,8 +2,13 @@ package dev.floe.scan.oracle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.floe.scan.DataScan;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -78,6 +83,95 @@ class TestOracleTypes extends OracleComparison {
       assertThat(ids(Expressions.greaterThanOrEqual("u", uuid)))
           .as("u >= %s", u)
           .isEqualTo(sorted(idsByUuid.tailMap(u, true).values()));
+    }
+  }
+
+  /**
+   * {@code column = value} for sampled values of every primitive column Spark wrote (floating-point
+   * zeros and non-finite values left out: SQL's {@code -0.0 = 0.0} and NaN have their own tests)
+   * returns the rows whose value Spark read back as that value.
+   */
+  @Test
+  void equalityOnEveryPrimitiveColumnFindsSparksRows() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    List<JsonNode> rows = new ArrayList<>();
+    for (String line : oracle().expectedLines()) {
+      rows.add(json.readTree(line));
+    }
+    int checked = 0;
+    for (String column :
+        List.of(
+            "b",
+            "i",
+            "l",
+            "f",
+            "d",
+            "dec_9_2",
+            "dec_18_6",
+            "dec_38_10",
+            "s",
+            "bin",
+            "fix",
+            "u",
+            "dt",
+            "ts",
+            "ts_ntz",
+            "req_s")) {
+      TreeMap<String, JsonNode> values = new TreeMap<>();
+      for (JsonNode row : rows) {
+        JsonNode value = row.get(column);
+        if (!value.isNull()) {
+          values.put(value.toString(), value);
+        }
+      }
+      List<JsonNode> distinct = List.copyOf(values.values());
+      for (int i = 0; i < distinct.size(); i += Math.max(1, distinct.size() / 12)) {
+        JsonNode value = distinct.get(i);
+        Object literal = literal(column, value);
+        if (literal == null) {
+          continue;
+        }
+        List<String> expected = new ArrayList<>();
+        for (JsonNode row : rows) {
+          if (row.get(column).equals(value)) {
+            expected.add(row.get("id").asText());
+          }
+        }
+        assertThat(ids(Expressions.equal(column, literal)))
+            .as("%s = %s", column, value)
+            .isEqualTo(sorted(expected));
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThan(150);
+  }
+
+  /** The Iceberg literal of a canonical JSON value of {@code column}, or null to leave it out. */
+  private static Object literal(String column, JsonNode value) {
+    switch (column) {
+      case "b":
+        return value.asBoolean();
+      case "i":
+        return value.asInt();
+      case "l":
+        return value.asLong();
+      case "f":
+      case "d":
+        if (!value.isNumber() || value.asDouble() == 0) {
+          return null; // "NaN", "Infinity", zeros
+        }
+        return column.equals("f") ? (Object) Float.parseFloat(value.toString()) : value.asDouble();
+      case "dec_9_2":
+      case "dec_18_6":
+      case "dec_38_10":
+        return new BigDecimal(value.asText());
+      case "bin":
+      case "fix":
+        return ByteBuffer.wrap(Base64.getDecoder().decode(value.asText()));
+      case "u":
+        return UUID.fromString(value.asText());
+      default: // strings, and dates and timestamps as ISO text (Iceberg converts them)
+        return value.asText();
     }
   }
 
