@@ -1,7 +1,9 @@
 package dev.floe.reader.parquet;
 
+import com.github.luben.zstd.Zstd;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.CRC32;
 import org.apache.parquet.bytes.BytesInput;
@@ -25,9 +27,10 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 /**
  * The pages of one column chunk, read one at a time as the decoder asks for them: a page's header
  * and compressed bytes come through the chunk's bounded {@link ChunkInput}, its CRC (when the
- * writer stored one) is checked, and it is decompressed into an array of its own that lives as long
- * as the decoder uses the page. So a chunk costs its read buffer plus the page being decoded, not
- * the whole chunk.
+ * writer stored one) is checked, and it is decompressed: zstd data pages by zstd-jni into a buffer
+ * reused from page to page (a data page is valid until the next {@link #readPage()}), other pages
+ * into an array of their own, other codecs through parquet-mr's. So a chunk costs its read buffer
+ * plus the page being decoded, not the whole chunk.
  */
 final class ColumnChunkPages implements PageReader {
   private static final ParquetMetadataConverter CONVERTER = new ParquetMetadataConverter();
@@ -37,6 +40,8 @@ final class ColumnChunkPages implements PageReader {
   private final ChunkInput input;
   private final BytesInputDecompressor decompressor;
   private final boolean uncompressed;
+  private final boolean zstd;
+  private byte[] pageBuffer = new byte[0];
   private final Statistics<?> noStatistics;
 
   /** The first data page's header when the chunk has no dictionary page. */
@@ -56,6 +61,7 @@ final class ColumnChunkPages implements PageReader {
     this.input = input;
     this.decompressor = decompressor;
     this.uncompressed = metadata.getCodec() == CompressionCodecName.UNCOMPRESSED;
+    this.zstd = metadata.getCodec() == CompressionCodecName.ZSTD;
     this.noStatistics = Statistics.getBuilderForReading(column.getPrimitiveType()).build();
   }
 
@@ -132,9 +138,9 @@ final class ColumnChunkPages implements PageReader {
 
   private DataPage dataPageV1(PageHeader header, long offset) throws IOException {
     DataPageHeader data = header.getData_page_header();
-    byte[] bytes = body(header, offset, header.getUncompressed_page_size());
+    BytesInput bytes = dataBytes(checkedBody(header, offset), header.getUncompressed_page_size());
     return new DataPageV1(
-        BytesInput.from(bytes),
+        bytes,
         data.getNum_values(),
         header.getUncompressed_page_size(),
         noStatistics,
@@ -164,8 +170,10 @@ final class ColumnChunkPages implements PageReader {
     ChunkInput.Slice values =
         new ChunkInput.Slice(page.bytes(), page.offset() + levelBytes, page.length() - levelBytes);
     int valuesSize = header.getUncompressed_page_size() - levelBytes;
-    byte[] decompressed =
-        data.isIs_compressed() ? decompress(values, valuesSize) : copy(values, valuesSize);
+    BytesInput decompressed =
+        data.isIs_compressed()
+            ? dataBytes(values, valuesSize)
+            : BytesInput.from(copy(values, valuesSize));
     return DataPageV2.uncompressed(
         data.getNum_rows(),
         data.getNum_nulls(),
@@ -173,7 +181,7 @@ final class ColumnChunkPages implements PageReader {
         BytesInput.from(repetition),
         BytesInput.from(definition),
         CONVERTER.getEncoding(data.getEncoding()),
-        BytesInput.from(decompressed),
+        decompressed,
         noStatistics);
   }
 
@@ -208,21 +216,82 @@ final class ColumnChunkPages implements PageReader {
     return page;
   }
 
+  /**
+   * A data page's decompressed bytes. Zstd pages are decompressed into this chunk's page buffer,
+   * reused from page to page: a data page is valid until the next {@link #readPage()}, which every
+   * decoder of this package honours (each decodes or copies a page's values before it asks for the
+   * next one). Dictionary pages, which live as long as the chunk, get arrays of their own.
+   */
+  private BytesInput dataBytes(ChunkInput.Slice page, int uncompressedSize) throws IOException {
+    if (!zstd) {
+      return BytesInput.from(decompress(page, uncompressedSize));
+    }
+    if (pageBuffer.length < uncompressedSize) {
+      pageBuffer = new byte[uncompressedSize];
+    }
+    decompressZstd(page, pageBuffer, uncompressedSize);
+    return BytesInput.from(pageBuffer, 0, uncompressedSize);
+  }
+
   private byte[] decompress(ChunkInput.Slice page, int uncompressedSize) throws IOException {
     if (uncompressed) {
       return copy(page, uncompressedSize);
+    }
+    if (zstd) {
+      byte[] bytes = new byte[uncompressedSize];
+      decompressZstd(page, bytes, uncompressedSize);
+      return bytes;
     }
     BytesInput decompressed =
         decompressor.decompress(
             BytesInput.from(page.bytes(), page.offset(), page.length()), uncompressedSize);
     // materialized now: the codec may read its input lazily, and the input is the read buffer
-    byte[] bytes = decompressed.toByteArray();
+    byte[] bytes = array(decompressed);
     if (bytes.length != uncompressedSize) {
       throw new IOException(
           String.format(
               "the page decompressed into %d bytes, its header says %d",
               bytes.length, uncompressedSize));
     }
+    return bytes;
+  }
+
+  /**
+   * A zstd page, decompressed by zstd-jni straight into {@code bytes}: parquet-mr's codec goes
+   * through a decompressing stream created per page and copies the result twice, which made its
+   * arrays most of what a Parquet scan allocated.
+   */
+  private static void decompressZstd(ChunkInput.Slice page, byte[] bytes, int uncompressedSize)
+      throws IOException {
+    long size;
+    try {
+      size =
+          Zstd.decompressByteArray(
+              bytes, 0, uncompressedSize, page.bytes(), page.offset(), page.length());
+    } catch (RuntimeException e) {
+      throw new IOException("the zstd page cannot be decompressed: " + e.getMessage(), e);
+    }
+    if (Zstd.isError(size)) {
+      throw new IOException("the zstd page cannot be decompressed: " + Zstd.getErrorName(size));
+    }
+    if (size != uncompressedSize) {
+      throw new IOException(
+          String.format(
+              "the page decompressed into %d bytes, its header says %d", size, uncompressedSize));
+    }
+  }
+
+  /** The bytes of {@code input}, without a copy when they are one whole array already. */
+  private static byte[] array(BytesInput input) throws IOException {
+    ByteBuffer buffer = input.toByteBuffer();
+    if (buffer.hasArray()
+        && buffer.arrayOffset() == 0
+        && buffer.position() == 0
+        && buffer.remaining() == buffer.array().length) {
+      return buffer.array();
+    }
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.get(bytes);
     return bytes;
   }
 
